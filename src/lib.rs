@@ -1,0 +1,18 @@
+//! courtside: live basketball scores for news pages.
+//!
+//! Layers, each depending only on the ones before it:
+//! - [`protocol`]: a pure Pusher 7 engine (sans-IO), tested natively;
+//! - [`store`]: pure match state and its reducer;
+//! - `client` (browser only): drives the engine with a web-sys WebSocket, timers and fetch;
+//! - `ui` (browser only): Leptos components that render store state;
+//! - `embed` (browser only): custom elements, configuration and mounting.
+
+pub mod protocol;
+pub mod store;
+
+#[cfg(target_arch = "wasm32")]
+pub mod client;
+#[cfg(target_arch = "wasm32")]
+pub mod embed;
+#[cfg(target_arch = "wasm32")]
+pub mod ui;

@@ -1,0 +1,175 @@
+//! One match's live state and the reducer that merges pushed events and HTTP snapshots.
+//!
+//! Rules: an event is applied once (by id) and never when it is older than what is shown;
+//! a pushed status only moves forward (scheduled → in_progress → finished); a snapshot is the
+//! truth unless the events already applied are newer than it (it was in flight meanwhile).
+
+use super::payload::{EventReceived, MatchSnapshot, MatchStatus, StatEvent, StatusChanged, Team};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    Home,
+    Away,
+}
+
+/// What a reducer call did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Applied {
+    Changed,
+    /// Already applied (same or older event id, same status).
+    Duplicate,
+    /// Older than what is shown (a status moving backwards, an old snapshot).
+    Stale,
+    /// For another match.
+    Ignored,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MatchState {
+    pub id: u64,
+    pub competition_id: Option<u64>,
+    pub home: Option<Team>,
+    pub away: Option<Team>,
+    pub home_score: u32,
+    pub away_score: u32,
+    pub period: Option<u32>,
+    pub clock: Option<String>,
+    pub status: MatchStatus,
+    pub scheduled_at: Option<String>,
+    pub last_event: Option<StatEvent>,
+    /// Highest event id applied, from a push or a snapshot.
+    pub last_event_id: u64,
+    /// The side whose score went up with the last change.
+    pub last_scorer: Option<Side>,
+    /// A snapshot has been merged at least once (team names are known).
+    pub has_snapshot: bool,
+}
+
+impl MatchState {
+    pub fn new(id: u64) -> Self {
+        MatchState {
+            id,
+            competition_id: None,
+            home: None,
+            away: None,
+            home_score: 0,
+            away_score: 0,
+            period: None,
+            clock: None,
+            status: MatchStatus::Scheduled,
+            scheduled_at: None,
+            last_event: None,
+            last_event_id: 0,
+            last_scorer: None,
+            has_snapshot: false,
+        }
+    }
+
+    pub fn from_snapshot(s: &MatchSnapshot) -> Self {
+        let mut m = MatchState::new(s.id);
+        m.apply_snapshot(s);
+        m
+    }
+
+    /// Has anything been learned about this match yet?
+    pub fn is_known(&self) -> bool {
+        self.has_snapshot || self.last_event_id > 0
+    }
+
+    pub fn side_of_team(&self, team_id: u64) -> Option<Side> {
+        if self.home.as_ref().is_some_and(|t| t.id == team_id) {
+            Some(Side::Home)
+        } else if self.away.as_ref().is_some_and(|t| t.id == team_id) {
+            Some(Side::Away)
+        } else {
+            None
+        }
+    }
+
+    pub fn apply_event(&mut self, e: &EventReceived) -> Applied {
+        if e.match_id != self.id {
+            return Applied::Ignored;
+        }
+        if e.event.id <= self.last_event_id {
+            return Applied::Duplicate;
+        }
+        self.last_event_id = e.event.id;
+        self.set_score(e.home_score, e.away_score);
+        if e.current_period.is_some() {
+            self.period = e.current_period;
+        }
+        if e.current_clock.is_some() {
+            self.clock.clone_from(&e.current_clock);
+        }
+        if e.status != MatchStatus::Other && e.status.rank() >= self.status.rank() {
+            self.status = e.status;
+        }
+        self.last_event = Some(e.event.clone());
+        Applied::Changed
+    }
+
+    pub fn apply_status(&mut self, s: &StatusChanged) -> Applied {
+        if s.match_id != self.id {
+            return Applied::Ignored;
+        }
+        if s.status == self.status {
+            return Applied::Duplicate;
+        }
+        if s.status == MatchStatus::Other || s.status.rank() < self.status.rank() {
+            return Applied::Stale;
+        }
+        self.status = s.status;
+        if s.competition_id.is_some() {
+            self.competition_id = s.competition_id;
+        }
+        if let (Some(h), Some(a)) = (s.home_score, s.away_score) {
+            self.set_score(h, a);
+        }
+        Applied::Changed
+    }
+
+    pub fn apply_snapshot(&mut self, s: &MatchSnapshot) -> Applied {
+        if s.id != self.id {
+            return Applied::Ignored;
+        }
+        // Names and schedule are always taken: they are not part of the live stream.
+        self.home = Some(s.home_team.clone());
+        self.away = Some(s.away_team.clone());
+        self.competition_id = s.competition_id.or(self.competition_id);
+        self.scheduled_at.clone_from(&s.scheduled_at);
+        let first = !self.has_snapshot;
+        self.has_snapshot = true;
+        let snapshot_event_id = s.last_event.as_ref().map_or(0, |e| e.id);
+        if snapshot_event_id < self.last_event_id {
+            // Pushed events overtook this snapshot while it was in flight: keep them.
+            return if first { Applied::Changed } else { Applied::Stale };
+        }
+        let before = self.clone();
+        self.last_event_id = snapshot_event_id;
+        self.home_score = s.home_score;
+        self.away_score = s.away_score;
+        self.period = s.current_period;
+        self.clock.clone_from(&s.current_clock);
+        self.status = s.status;
+        self.last_event.clone_from(&s.last_event);
+        if *self == before {
+            Applied::Duplicate
+        } else {
+            Applied::Changed
+        }
+    }
+
+    fn set_score(&mut self, home: u32, away: u32) {
+        self.last_scorer = if home > self.home_score && away == self.away_score {
+            Some(Side::Home)
+        } else if away > self.away_score && home == self.home_score {
+            Some(Side::Away)
+        } else if home != self.home_score || away != self.away_score {
+            None
+        } else {
+            self.last_scorer
+        };
+        self.home_score = home;
+        self.away_score = away;
+    }
+}

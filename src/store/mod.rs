@@ -1,0 +1,28 @@
+//! Pure match state: payload types, and the reducer that merges pushed events and snapshots
+//! into what a widget shows. No I/O, no DOM; tested natively.
+
+pub mod match_state;
+pub mod payload;
+
+pub use match_state::{Applied, MatchState, Side};
+pub use payload::{EventReceived, MatchList, MatchSnapshot, MatchStatus, StatEvent, StatusChanged, Team};
+
+/// A message on a match's channel, decoded.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MatchMessage {
+    Event(EventReceived),
+    Status(StatusChanged),
+}
+
+/// Decode a channel message by its event name (`event.received`, `status.changed`, also with
+/// Echo's leading dot). Unknown names are `Ok(None)`.
+pub fn decode_message<C: crate::protocol::JsonCodec>(
+    event: &str,
+    data: &str,
+) -> Result<Option<MatchMessage>, crate::protocol::JsonError> {
+    Ok(match event.trim_start_matches('.') {
+        "event.received" => Some(MatchMessage::Event(C::decode(data)?)),
+        "status.changed" => Some(MatchMessage::Status(C::decode(data)?)),
+        _ => None,
+    })
+}

@@ -1,0 +1,653 @@
+//! The Pusher engine, driven natively with a fake clock: every transition, code range and timer.
+
+use courtside::protocol::json::SerdeJson;
+use courtside::protocol::{Action, AuthResult, Config, ConnectionState as S, Engine, Event, SubscriptionError};
+
+const URL: &str = "ws://127.0.0.1:6001/app/key?protocol=7&client=courtside&version=0.1.0";
+
+struct H {
+    e: Engine,
+    now: u64,
+}
+
+impl H {
+    fn new() -> Self {
+        H { e: Engine::new(Config::new(URL.into(), 42)), now: 1_000_000 }
+    }
+    fn actions(&mut self) -> Vec<Action> {
+        std::iter::from_fn(|| self.e.poll_action()).collect()
+    }
+    fn events(&mut self) -> Vec<Event> {
+        std::iter::from_fn(|| self.e.poll_event()).collect()
+    }
+    fn text(&mut self, t: &str) {
+        self.e.handle_text::<SerdeJson>(t, self.now);
+    }
+    fn established(&mut self, socket_id: &str, timeout: u32) {
+        self.text(&format!(
+            r#"{{"event":"pusher:connection_established","data":"{{\"socket_id\":\"{socket_id}\",\"activity_timeout\":{timeout}}}"}}"#
+        ));
+    }
+    fn advance(&mut self, ms: u64) {
+        self.now += ms;
+        self.e.handle_timeout(self.now);
+    }
+    /// Advance to the next deadline and fire it.
+    fn fire_next(&mut self) -> u64 {
+        let t = self.e.poll_timeout().expect("a deadline");
+        let waited = t.saturating_sub(self.now);
+        self.now = self.now.max(t);
+        self.e.handle_timeout(self.now);
+        waited
+    }
+    /// Fire deadlines until the engine opens a socket; returns the time waited.
+    fn fire_until_open(&mut self) -> u64 {
+        let start = self.now;
+        for _ in 0..10 {
+            self.fire_next();
+            let acts = self.actions();
+            if acts.iter().any(|a| matches!(a, Action::Open { .. })) {
+                return self.now - start;
+            }
+        }
+        panic!("no reconnect");
+    }
+    fn connect(&mut self) {
+        self.e.connect(self.now);
+        assert_eq!(self.actions(), vec![Action::Open { url: URL.into() }]);
+        self.e.handle_open(self.now);
+        self.established("1.1", 30);
+    }
+    fn sent(actions: &[Action]) -> Vec<String> {
+        actions
+            .iter()
+            .filter_map(|a| match a {
+                Action::Send(s) => Some(s.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+    fn subscribe_ok(&mut self, channel: &str) {
+        self.e.subscribe(channel, self.now);
+        let sid = self.e.socket_id().unwrap().to_owned();
+        let acts = self.actions();
+        assert!(acts.contains(&Action::Authorize { channel: channel.into(), socket_id: sid.clone() }), "{acts:?}");
+        self.e.handle_auth(channel, &sid, AuthResult::Signed("key:sig".into()), self.now);
+        let acts = self.actions();
+        assert_eq!(Self::sent(&acts).len(), 1);
+        self.text(&format!(r#"{{"event":"pusher_internal:subscription_succeeded","channel":"{channel}","data":"{{}}"}}"#));
+    }
+}
+
+fn states(events: &[Event]) -> Vec<S> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::StateChanged { to, .. } => Some(*to),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn handshake_moves_initialized_connecting_connected() {
+    let mut h = H::new();
+    assert_eq!(h.e.state(), S::Initialized);
+    h.connect();
+    assert_eq!(states(&h.events()), vec![S::Connecting, S::Connected]);
+    assert_eq!(h.e.socket_id(), Some("1.1"));
+    assert_eq!(h.e.activity_timeout_ms(), 30_000, "server's 30 s beats our 120 s");
+}
+
+#[test]
+fn nothing_is_sent_before_connection_established() {
+    let mut h = H::new();
+    h.e.subscribe("private-match.1", h.now);
+    h.e.connect(h.now);
+    h.e.handle_open(h.now);
+    let acts = h.actions();
+    assert!(acts.iter().all(|a| matches!(a, Action::Open { .. })), "{acts:?}");
+    h.established("2.2", 120);
+    assert_eq!(h.actions(), vec![Action::Authorize { channel: "private-match.1".into(), socket_id: "2.2".into() }]);
+}
+
+#[test]
+fn subscribe_flow_delivers_subscribed_then_messages() {
+    let mut h = H::new();
+    h.connect();
+    h.events();
+    h.subscribe_ok("private-match.1");
+    assert_eq!(h.events(), vec![Event::Subscribed { channel: "private-match.1".into() }]);
+    h.text(r#"{"event":"event.received","channel":"private-match.1","data":"{\"a\":1}"}"#);
+    assert_eq!(
+        h.events(),
+        vec![Event::Message { channel: "private-match.1".into(), event: "event.received".into(), data: r#"{"a":1}"#.into() }]
+    );
+}
+
+#[test]
+fn subscribe_frame_carries_channel_and_auth() {
+    let mut h = H::new();
+    h.connect();
+    h.e.subscribe("private-games", h.now);
+    h.actions();
+    h.e.handle_auth("private-games", "1.1", AuthResult::Signed("key:abc".into()), h.now);
+    let sent = H::sent(&h.actions());
+    let v: serde_json::Value = serde_json::from_str(&sent[0]).unwrap();
+    assert_eq!(v["event"], "pusher:subscribe");
+    assert_eq!(v["data"]["channel"], "private-games");
+    assert_eq!(v["data"]["auth"], "key:abc");
+}
+
+#[test]
+fn two_references_share_one_subscription_and_leaving_one_keeps_the_other() {
+    let mut h = H::new();
+    h.connect();
+    h.subscribe_ok("private-match.1");
+    assert!(!h.e.subscribe("private-match.1", h.now), "second reference is not new");
+    assert!(h.actions().is_empty(), "no second auth or subscribe");
+    h.e.unsubscribe("private-match.1", h.now);
+    assert!(h.actions().is_empty(), "one reference left: no unsubscribe");
+    h.events();
+    h.text(r#"{"event":"event.received","channel":"private-match.1","data":"{}"}"#);
+    assert_eq!(h.events().len(), 1);
+    h.e.unsubscribe("private-match.1", h.now);
+    let sent = H::sent(&h.actions());
+    assert_eq!(sent.len(), 1);
+    assert!(sent[0].contains("pusher:unsubscribe"));
+}
+
+#[test]
+fn no_delivery_after_leave_and_no_duplicates_after_rejoin() {
+    let mut h = H::new();
+    h.connect();
+    h.subscribe_ok("private-match.1");
+    h.e.unsubscribe("private-match.1", h.now);
+    h.events();
+    h.text(r#"{"event":"event.received","channel":"private-match.1","data":"{}"}"#);
+    assert!(h.events().iter().all(|e| !matches!(e, Event::Message { .. })), "left channels deliver nothing");
+    h.subscribe_ok("private-match.1");
+    h.events();
+    h.text(r#"{"event":"event.received","channel":"private-match.1","data":"{}"}"#);
+    let msgs = h.events().into_iter().filter(|e| matches!(e, Event::Message { .. })).count();
+    assert_eq!(msgs, 1, "exactly one delivery after rejoin");
+}
+
+#[test]
+fn events_on_a_channel_still_subscribing_are_not_delivered() {
+    let mut h = H::new();
+    h.connect();
+    h.e.subscribe("private-match.1", h.now);
+    h.events();
+    h.text(r#"{"event":"event.received","channel":"private-match.1","data":"{}"}"#);
+    assert!(h.events().iter().all(|e| !matches!(e, Event::Message { .. })));
+}
+
+#[test]
+fn server_ping_gets_a_pong() {
+    let mut h = H::new();
+    h.connect();
+    h.actions();
+    h.text(r#"{"event":"pusher:ping","data":"{}"}"#);
+    let sent = H::sent(&h.actions());
+    assert_eq!(sent.len(), 1);
+    assert!(sent[0].contains("pusher:pong"));
+}
+
+#[test]
+fn silence_sends_a_ping_after_the_activity_timeout_and_a_pong_without_data_counts() {
+    let mut h = H::new();
+    h.connect();
+    h.actions();
+    assert_eq!(h.e.poll_timeout(), Some(h.now + 30_000));
+    h.advance(29_999);
+    assert!(h.actions().is_empty());
+    h.advance(1);
+    let sent = H::sent(&h.actions());
+    assert_eq!(sent.len(), 1);
+    assert!(sent[0].contains("pusher:ping"));
+    h.advance(5_000);
+    h.text(r#"{"event":"pusher:pong"}"#);
+    h.advance(40_000);
+    assert_eq!(h.e.state(), S::Connected, "pong answered: still connected");
+}
+
+#[test]
+fn any_frame_resets_the_activity_timer() {
+    let mut h = H::new();
+    h.connect();
+    h.actions();
+    h.advance(20_000);
+    h.text(r#"{"event":"pusher:pong"}"#);
+    h.advance(20_000);
+    assert!(h.actions().is_empty(), "timer restarted at the last frame");
+    h.advance(10_000);
+    assert_eq!(H::sent(&h.actions()).len(), 1);
+}
+
+#[test]
+fn a_half_open_socket_is_replaced_after_the_pong_timeout() {
+    let mut h = H::new();
+    h.connect();
+    h.actions();
+    h.events();
+    h.advance(30_000); // ping
+    h.actions();
+    h.advance(29_999);
+    assert!(h.actions().is_empty());
+    h.advance(1);
+    let acts = h.actions();
+    assert_eq!(acts, vec![Action::Close, Action::Open { url: URL.into() }], "reconnect at once");
+    assert_eq!(states(&h.events()), vec![S::Connecting]);
+}
+
+#[test]
+fn configured_activity_timeout_caps_the_servers() {
+    let mut h = H::new();
+    h.e.connect(h.now);
+    h.actions();
+    h.established("1.1", 600);
+    assert_eq!(h.e.activity_timeout_ms(), 120_000);
+}
+
+#[test]
+fn fatal_codes_stop_for_good_with_a_visible_error() {
+    for code in [4000u16, 4001, 4003, 4004, 4099] {
+        let mut h = H::new();
+        h.connect();
+        h.actions();
+        h.events();
+        h.text(&format!(r#"{{"event":"pusher:error","data":"{{\"code\":{code},\"message\":\"nope\"}}"}}"#));
+        let ev = h.events();
+        assert!(ev.contains(&Event::ServerError { code: Some(code), message: "nope".into() }), "{code}: {ev:?}");
+        assert_eq!(h.e.state(), S::Failed, "{code}");
+        assert_eq!(h.actions(), vec![Action::Close]);
+        h.e.handle_closed(h.now);
+        assert_eq!(h.e.poll_timeout(), None, "{code}: nothing scheduled");
+        h.advance(3_600_000);
+        assert!(h.actions().is_empty(), "{code}: never reconnects by itself");
+    }
+}
+
+#[test]
+fn connect_after_failed_starts_over() {
+    let mut h = H::new();
+    h.connect();
+    h.text(r#"{"event":"pusher:error","data":{"code":4001,"message":"x"}}"#);
+    h.actions();
+    h.e.connect(h.now);
+    assert_eq!(h.actions(), vec![Action::Open { url: URL.into() }]);
+}
+
+#[test]
+fn try_later_codes_back_off_at_least_a_second() {
+    for code in [4100u16, 4150, 4199] {
+        let mut h = H::new();
+        h.connect();
+        h.actions();
+        h.text(&format!(r#"{{"event":"pusher:error","data":{{"code":{code},"message":"busy"}}}}"#));
+        assert_eq!(h.actions(), vec![Action::Close]);
+        let t = h.e.poll_timeout().unwrap();
+        assert!(t - h.now >= 1_000, "{code}: waited {}", t - h.now);
+        assert_ne!(h.e.state(), S::Failed);
+    }
+}
+
+#[test]
+fn reconnect_now_codes_reconnect_at_once() {
+    for code in [4201u16, 4202, 4299] {
+        let mut h = H::new();
+        h.connect();
+        h.actions();
+        h.text(&format!(r#"{{"event":"pusher:error","data":{{"code":{code},"message":"bye"}}}}"#));
+        assert_eq!(h.actions(), vec![Action::Close]);
+        assert_eq!(h.fire_next(), 0, "{code}");
+        assert_eq!(h.actions(), vec![Action::Open { url: URL.into() }]);
+    }
+}
+
+#[test]
+fn reverb_error_then_drop_without_close_frame_uses_the_errors_code() {
+    // Reverb: pusher:error 4001, then TCP drop (1006). The engine acts on the error at once and
+    // ignores the later close of the socket it already let go.
+    let mut h = H::new();
+    h.connect();
+    h.text(r#"{"event":"pusher:error","data":"{\"code\":4001,\"message\":\"Application does not exist\"}"}"#);
+    h.e.handle_closed(h.now);
+    assert_eq!(h.e.state(), S::Failed);
+}
+
+#[test]
+fn invalid_message_format_4200_keeps_the_socket() {
+    let mut h = H::new();
+    h.connect();
+    h.subscribe_ok("private-games");
+    h.actions();
+    h.events();
+    h.text(r#"{"event":"pusher:error","data":"{\"code\":4200,\"message\":\"Invalid message format\"}"}"#);
+    assert!(h.actions().is_empty(), "no close, no reconnect");
+    assert_eq!(h.e.state(), S::Connected);
+    assert!(h.events().iter().any(|e| matches!(e, Event::Log { warning: true, .. })));
+    h.text(r#"{"event":"event.received","channel":"private-games","data":"{}"}"#);
+    assert!(h.events().iter().any(|e| matches!(e, Event::Message { .. })), "still delivering");
+}
+
+#[test]
+fn other_codes_are_reported_and_the_socket_stays() {
+    let mut h = H::new();
+    h.connect();
+    h.actions();
+    h.text(r#"{"event":"pusher:error","data":{"code":4301,"message":"rate"}}"#);
+    assert!(h.actions().is_empty());
+    assert_eq!(h.e.state(), S::Connected);
+}
+
+#[test]
+fn reverb_4009_without_channel_fails_the_waiting_subscription_only() {
+    let mut h = H::new();
+    h.connect();
+    h.subscribe_ok("private-games");
+    h.e.subscribe("private-match.7", h.now);
+    h.actions();
+    h.e.handle_auth("private-match.7", "1.1", AuthResult::Signed("key:bad".into()), h.now);
+    h.actions();
+    h.events();
+    h.text(r#"{"event":"pusher:error","data":"{\"code\":4009,\"message\":\"Connection is unauthorized\"}"}"#);
+    let ev = h.events();
+    assert!(ev.contains(&Event::SubscriptionFailed {
+        channel: "private-match.7".into(),
+        error: SubscriptionError::Unauthorized { message: "Connection is unauthorized".into() },
+        retrying: false,
+    }), "{ev:?}");
+    assert_eq!(h.e.state(), S::Connected, "socket stays");
+    assert!(h.actions().is_empty());
+    h.text(r#"{"event":"event.received","channel":"private-games","data":"{}"}"#);
+    assert!(h.events().iter().any(|e| matches!(e, Event::Message { .. })));
+}
+
+#[test]
+fn two_waiting_subscriptions_and_4009_blames_the_oldest() {
+    let mut h = H::new();
+    h.connect();
+    for c in ["private-match.1", "private-match.2"] {
+        h.e.subscribe(c, h.now);
+    }
+    h.actions();
+    h.e.handle_auth("private-match.2", "1.1", AuthResult::Signed("k:2".into()), h.now);
+    h.e.handle_auth("private-match.1", "1.1", AuthResult::Signed("k:1".into()), h.now);
+    h.events();
+    h.text(r#"{"event":"pusher:error","data":{"code":4009,"message":"no"}}"#);
+    let failed: Vec<String> = h
+        .events()
+        .into_iter()
+        .filter_map(|e| match e {
+            Event::SubscriptionFailed { channel, .. } => Some(channel),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(failed, vec!["private-match.2".to_string()], "subscribe for .2 was sent first");
+}
+
+#[test]
+fn auth_403_is_a_permanent_visible_denial_until_retry() {
+    let mut h = H::new();
+    h.connect();
+    h.e.subscribe("private-match.1", h.now);
+    h.actions();
+    h.events();
+    h.e.handle_auth("private-match.1", "1.1", AuthResult::Status(403), h.now);
+    assert_eq!(
+        h.events(),
+        vec![Event::SubscriptionFailed {
+            channel: "private-match.1".into(),
+            error: SubscriptionError::AuthRejected { status: 403 },
+            retrying: false
+        }]
+    );
+    h.advance(600_000);
+    assert!(h.actions().iter().all(|a| !matches!(a, Action::Authorize { .. })), "no retries by itself");
+    h.e.retry("private-match.1", h.now);
+    assert_eq!(h.actions(), vec![Action::Authorize { channel: "private-match.1".into(), socket_id: "1.1".into() }]);
+}
+
+#[test]
+fn auth_5xx_and_network_errors_are_retried_with_growing_delays() {
+    let mut h = H::new();
+    h.connect();
+    h.e.subscribe("private-match.1", h.now);
+    h.actions();
+    let mut waits = vec![];
+    for i in 0..6 {
+        let result = if i % 2 == 0 { AuthResult::Status(503) } else { AuthResult::Unreachable("timeout".into()) };
+        h.e.handle_auth("private-match.1", "1.1", result, h.now);
+        let ev = h.events();
+        assert!(ev.iter().any(|e| matches!(e, Event::SubscriptionFailed { retrying: true, .. })), "{ev:?}");
+        let t = h.e.poll_timeout().unwrap();
+        waits.push(t - h.now);
+        h.now = t;
+        h.e.handle_timeout(h.now);
+        h.text(r#"{"event":"pusher:pong"}"#);
+        let acts = h.actions();
+        if !acts.iter().any(|a| matches!(a, Action::Authorize { .. })) {
+            // the deadline was the activity ping; the retry is next
+            let t2 = h.e.poll_timeout().unwrap();
+            h.now = t2;
+            h.e.handle_timeout(h.now);
+            assert!(h.actions().iter().any(|a| matches!(a, Action::Authorize { .. })));
+        }
+    }
+    assert!(waits.windows(2).all(|w| w[1] >= w[0]), "{waits:?}");
+    assert!(waits.iter().all(|w| *w <= 30_000));
+}
+
+#[test]
+fn auth_answer_for_an_old_socket_is_ignored() {
+    let mut h = H::new();
+    h.connect();
+    h.e.subscribe("private-match.1", h.now);
+    h.actions();
+    h.e.handle_closed(h.now);
+    h.fire_until_open();
+    h.established("2.2", 30);
+    h.actions();
+    h.e.handle_auth("private-match.1", "1.1", AuthResult::Signed("k:old".into()), h.now);
+    assert!(h.actions().is_empty(), "signature for socket 1.1 must not be used on 2.2");
+    h.e.handle_auth("private-match.1", "2.2", AuthResult::Signed("k:new".into()), h.now);
+    assert!(H::sent(&h.actions())[0].contains("k:new"));
+}
+
+#[test]
+fn reconnect_reauthorizes_and_resubscribes_every_channel_with_the_new_socket_id() {
+    let mut h = H::new();
+    h.connect();
+    for c in ["private-match.1", "private-match.2", "private-games"] {
+        h.subscribe_ok(c);
+    }
+    h.events();
+    h.e.handle_closed(h.now);
+    h.fire_until_open();
+    h.established("9.9", 30);
+    let mut auths: Vec<(String, String)> = h
+        .actions()
+        .into_iter()
+        .filter_map(|a| match a {
+            Action::Authorize { channel, socket_id } => Some((channel, socket_id)),
+            _ => None,
+        })
+        .collect();
+    auths.sort();
+    assert_eq!(
+        auths,
+        vec![
+            ("private-games".into(), "9.9".into()),
+            ("private-match.1".into(), "9.9".into()),
+            ("private-match.2".into(), "9.9".into())
+        ]
+    );
+}
+
+#[test]
+fn reconnects_forever_with_bounded_jittered_backoff() {
+    let mut h = H::new();
+    h.connect();
+    h.actions();
+    let mut waits = vec![];
+    for _ in 0..200 {
+        h.e.handle_closed(h.now);
+        waits.push(h.fire_until_open());
+    }
+    assert!(waits.iter().all(|w| *w <= 30_000), "cap");
+    assert!(waits[..3].iter().all(|w| *w <= 2_000), "early attempts are quick: {:?}", &waits[..3]);
+    let late: Vec<u64> = waits[10..].to_vec();
+    let mean = late.iter().sum::<u64>() / late.len() as u64;
+    assert!((8_000..=22_000).contains(&mean), "full jitter averages half the cap: {mean}");
+}
+
+#[test]
+fn a_connection_that_stayed_up_resets_the_backoff() {
+    let mut h = H::new();
+    h.connect();
+    for _ in 0..8 {
+        h.e.handle_closed(h.now);
+        h.fire_until_open();
+        h.established("1.2", 120);
+    }
+    assert!(h.e.reconnect_attempts() >= 8);
+    h.advance(16_000);
+    h.e.handle_closed(h.now);
+    assert_eq!(h.e.reconnect_attempts(), 1, "reset, then one attempt counted");
+    let t = h.e.poll_timeout().unwrap();
+    assert!(t - h.now <= 500);
+}
+
+#[test]
+fn unavailable_after_ten_seconds_without_a_connection_and_still_trying() {
+    let mut h = H::new();
+    h.e.connect(h.now);
+    h.actions();
+    h.events();
+    let start = h.now;
+    let mut opens = 0;
+    while h.now - start < 60_000 {
+        h.e.handle_closed(h.now);
+        h.fire_until_open();
+        opens += 1;
+    }
+    assert!(states(&h.events()).contains(&S::Unavailable));
+    assert!(opens >= 4, "kept trying: {opens}");
+    h.established("3.3", 30);
+    assert_eq!(h.e.state(), S::Connected);
+}
+
+#[test]
+fn handshake_timeout_replaces_a_socket_that_never_says_hello() {
+    let mut h = H::new();
+    h.e.connect(h.now);
+    h.actions();
+    h.e.handle_open(h.now);
+    h.advance(10_000);
+    let acts = h.actions();
+    assert_eq!(acts.first(), Some(&Action::Close), "{acts:?}");
+}
+
+#[test]
+fn offline_does_not_burn_retries_and_online_reconnects_at_once() {
+    let mut h = H::new();
+    h.connect();
+    h.actions();
+    h.e.handle_closed(h.now);
+    h.e.handle_network(false, h.now);
+    assert_eq!(h.e.state(), S::Unavailable);
+    let attempts = h.e.reconnect_attempts();
+    h.advance(3_600_000);
+    assert!(h.actions().is_empty(), "no attempts while offline");
+    assert_eq!(h.e.reconnect_attempts(), attempts);
+    h.e.handle_network(true, h.now);
+    assert_eq!(h.actions(), vec![Action::Open { url: URL.into() }]);
+}
+
+#[test]
+fn offline_while_connected_checks_with_a_ping_instead_of_dropping() {
+    let mut h = H::new();
+    h.connect();
+    h.actions();
+    h.e.handle_network(false, h.now);
+    let sent = H::sent(&h.actions());
+    assert!(sent[0].contains("pusher:ping"));
+    h.text(r#"{"event":"pusher:pong"}"#);
+    h.advance(10_000);
+    assert_eq!(h.e.state(), S::Connected);
+}
+
+#[test]
+fn waking_up_checks_the_socket_and_replaces_a_dead_one_within_seconds() {
+    let mut h = H::new();
+    h.connect();
+    h.actions();
+    h.events();
+    // The laptop slept for an hour; the throttled timer fires late with the real time.
+    h.now += 3_600_000;
+    h.e.handle_wake(h.now);
+    let sent = H::sent(&h.actions());
+    assert!(sent.iter().any(|s| s.contains("pusher:ping")), "{sent:?}");
+    h.e.handle_timeout(h.now);
+    h.actions();
+    h.advance(4_000);
+    let acts = h.actions();
+    assert!(acts.contains(&Action::Open { url: URL.into() }), "{acts:?}");
+}
+
+#[test]
+fn waking_up_during_backoff_reconnects_now() {
+    let mut h = H::new();
+    h.connect();
+    for _ in 0..10 {
+        h.e.handle_closed(h.now);
+        h.fire_until_open();
+    }
+    h.e.handle_closed(h.now);
+    h.actions();
+    h.e.handle_wake(h.now);
+    assert_eq!(h.actions(), vec![Action::Open { url: URL.into() }]);
+}
+
+#[test]
+fn malformed_and_oversized_frames_are_logged_and_the_connection_is_undisturbed() {
+    let mut h = H::new();
+    h.connect();
+    h.subscribe_ok("private-games");
+    h.actions();
+    h.events();
+    for bad in ["not json", "[]", "{}", r#"{"event":1}"#, "\u{0}", &"x".repeat(300_000)] {
+        h.text(bad);
+    }
+    let ev = h.events();
+    assert_eq!(ev.len(), 6);
+    assert!(ev.iter().all(|e| matches!(e, Event::Log { warning: true, .. })));
+    assert!(h.actions().is_empty());
+    assert_eq!(h.e.state(), S::Connected);
+    h.text(r#"{"event":"event.received","channel":"private-games","data":"{}"}"#);
+    assert!(matches!(h.events()[0], Event::Message { .. }));
+}
+
+#[test]
+fn disconnect_closes_and_stops() {
+    let mut h = H::new();
+    h.connect();
+    h.actions();
+    h.e.disconnect(h.now);
+    assert_eq!(h.actions(), vec![Action::Close]);
+    assert_eq!(h.e.state(), S::Disconnected);
+    assert_eq!(h.e.poll_timeout(), None);
+}
+
+#[test]
+fn frames_after_close_are_ignored() {
+    let mut h = H::new();
+    h.connect();
+    h.subscribe_ok("private-games");
+    h.e.disconnect(h.now);
+    h.events();
+    h.text(r#"{"event":"event.received","channel":"private-games","data":"{}"}"#);
+    assert!(h.events().is_empty());
+}
