@@ -1,1 +1,56 @@
-fn main() {}
+use courtside_gateway::app::{router, run_league, AppState};
+use courtside_gateway::config::{Config, Mode, Parsed, HELP};
+
+#[tokio::main]
+async fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let config = match Config::parse(&args, |k| std::env::var(k).ok()) {
+        Ok(Parsed::Run(c)) => c,
+        Ok(Parsed::Help) => {
+            print!("{HELP}");
+            return;
+        }
+        Err(e) => {
+            eprintln!("courtside-gateway: {e}");
+            std::process::exit(2);
+        }
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("COURTSIDE_LOG").unwrap_or_else(|_| "info".into()))
+        .init();
+    let listener = match tokio::net::TcpListener::bind(config.listen).await {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("courtside-gateway: cannot listen on {}: {e}", config.listen);
+            std::process::exit(1);
+        }
+    };
+    tracing::info!(mode = ?config.mode, listen = %config.listen, "gateway started");
+    let demo = config.mode == Mode::Demo;
+    let state = AppState::new(config);
+    if demo {
+        tokio::spawn(run_league(state.clone()));
+    }
+    let shutdown = async {
+        let ctrl_c = async {
+            let _ = tokio::signal::ctrl_c().await;
+        };
+        #[cfg(unix)]
+        let term = async {
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(mut s) => {
+                    s.recv().await;
+                }
+                Err(_) => std::future::pending::<()>().await,
+            }
+        };
+        #[cfg(not(unix))]
+        let term = std::future::pending::<()>();
+        tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+        tracing::info!("shutting down");
+    };
+    if let Err(e) = axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await {
+        eprintln!("courtside-gateway: {e}");
+        std::process::exit(1);
+    }
+}

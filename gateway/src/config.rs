@@ -1,0 +1,229 @@
+//! Configuration from flags and environment variables, validated at start-up.
+
+use std::net::SocketAddr;
+
+pub const HELP: &str = "\
+courtside-gateway: tokens, channel auth and match snapshots for courtside widgets
+
+USAGE: courtside-gateway [--mode demo|local|upstream] [--listen ADDR] [--help]
+
+Every flag has an environment variable; flags win.
+  --mode, COURTSIDE_MODE            demo (default): local signing + simulated league
+                                    local: signs channel auth with the app secret
+                                    upstream: forwards auth and reads to the stats API
+  --listen, COURTSIDE_LISTEN        address to bind (default 127.0.0.1:8787)
+  COURTSIDE_ALLOWED_ORIGINS         comma-separated page origins allowed to call the gateway;
+                                    required outside demo mode (demo: any origin)
+  COURTSIDE_CHANNELS                channel allow-list, comma-separated, `*` as a suffix
+                                    (default private-match.*,private-competition.*,private-games)
+local and demo:
+  PUSHER_APP_ID, PUSHER_APP_KEY, PUSHER_APP_SECRET   the Pusher/Reverb app credentials
+demo:
+  PUSHER_HTTP_URL                   the Pusher server's HTTP API (default http://127.0.0.1:6001)
+  COURTSIDE_DEMO_PACE_MS            milliseconds between a match's events, MIN,MAX (default 1000,3000)
+upstream:
+  STATS_API_URL                     base URL, e.g. https://stats-api.ds2.app
+  STATS_API_TOKEN                   the Bearer token (secret; never logged)
+";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Demo,
+    Local,
+    Upstream,
+}
+
+#[derive(Clone)]
+pub struct AppCredentials {
+    pub id: String,
+    pub key: String,
+    pub secret: String,
+}
+
+impl std::fmt::Debug for AppCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppCredentials").field("id", &self.id).field("key", &self.key).field("secret", &"<redacted>").finish()
+    }
+}
+
+#[derive(Clone)]
+pub struct Upstream {
+    pub base_url: String,
+    pub token: String,
+}
+
+impl std::fmt::Debug for Upstream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Upstream").field("base_url", &self.base_url).field("token", &"<redacted>").finish()
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub mode: Mode,
+    pub listen: SocketAddr,
+    /// Empty: any origin (demo only).
+    pub allowed_origins: Vec<String>,
+    pub channels: Vec<String>,
+    pub app: Option<AppCredentials>,
+    pub pusher_http_url: String,
+    pub demo_pace_ms: (u64, u64),
+    pub upstream: Option<Upstream>,
+}
+
+/// A configuration problem, naming the variable.
+#[derive(Debug, PartialEq, Eq)]
+pub struct ConfigError(pub String);
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+pub enum Parsed {
+    Run(Config),
+    Help,
+}
+
+impl Config {
+    /// Reads flags from `args` (without the program name) and variables through `env`.
+    pub fn parse(args: &[String], env: impl Fn(&str) -> Option<String>) -> Result<Parsed, ConfigError> {
+        let mut mode = env("COURTSIDE_MODE");
+        let mut listen = env("COURTSIDE_LISTEN");
+        let mut it = args.iter();
+        while let Some(arg) = it.next() {
+            let (name, inline) = match arg.split_once('=') {
+                Some((n, v)) => (n, Some(v.to_owned())),
+                None => (arg.as_str(), None),
+            };
+            let mut value = |flag: &str| {
+                inline.clone().or_else(|| it.next().cloned()).ok_or_else(|| ConfigError(format!("{flag} needs a value")))
+            };
+            match name {
+                "-h" | "--help" => return Ok(Parsed::Help),
+                "--mode" => mode = Some(value("--mode")?),
+                "--listen" => listen = Some(value("--listen")?),
+                other => return Err(ConfigError(format!("unknown argument {other:?}; see --help"))),
+            }
+        }
+        let mode = match mode.as_deref().unwrap_or("demo") {
+            "demo" => Mode::Demo,
+            "local" => Mode::Local,
+            "upstream" => Mode::Upstream,
+            other => return Err(ConfigError(format!("COURTSIDE_MODE must be demo, local or upstream, not {other:?}"))),
+        };
+        let listen: SocketAddr = listen
+            .as_deref()
+            .unwrap_or("127.0.0.1:8787")
+            .parse()
+            .map_err(|_| ConfigError("COURTSIDE_LISTEN must be an address like 127.0.0.1:8787".into()))?;
+        let list = |v: Option<String>| -> Vec<String> {
+            v.map(|v| v.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect()).unwrap_or_default()
+        };
+        let allowed_origins = list(env("COURTSIDE_ALLOWED_ORIGINS"));
+        if mode != Mode::Demo && allowed_origins.is_empty() {
+            return Err(ConfigError("COURTSIDE_ALLOWED_ORIGINS is required outside demo mode (e.g. https://news.example)".into()));
+        }
+        for o in &allowed_origins {
+            if !(o.starts_with("https://") || o.starts_with("http://")) || o.ends_with('/') {
+                return Err(ConfigError(format!("COURTSIDE_ALLOWED_ORIGINS: {o:?} is not an origin like https://news.example")));
+            }
+        }
+        let mut channels = list(env("COURTSIDE_CHANNELS"));
+        if channels.is_empty() {
+            channels = vec!["private-match.*".into(), "private-competition.*".into(), "private-games".into()];
+        }
+        let required = |name: &str| -> Result<String, ConfigError> {
+            env(name).filter(|v| !v.trim().is_empty()).ok_or_else(|| ConfigError(format!("{name} is required in this mode")))
+        };
+        let app = match mode {
+            Mode::Demo | Mode::Local => Some(AppCredentials {
+                id: required("PUSHER_APP_ID")?,
+                key: required("PUSHER_APP_KEY")?,
+                secret: required("PUSHER_APP_SECRET")?,
+            }),
+            Mode::Upstream => None,
+        };
+        let upstream = match mode {
+            Mode::Upstream => {
+                let base_url = required("STATS_API_URL")?;
+                if !(base_url.starts_with("https://") || base_url.starts_with("http://")) {
+                    return Err(ConfigError("STATS_API_URL must start with https:// or http://".into()));
+                }
+                Some(Upstream { base_url: base_url.trim_end_matches('/').to_owned(), token: required("STATS_API_TOKEN")? })
+            }
+            _ => None,
+        };
+        let pusher_http_url = env("PUSHER_HTTP_URL").unwrap_or_else(|| "http://127.0.0.1:6001".into());
+        let demo_pace_ms = match env("COURTSIDE_DEMO_PACE_MS") {
+            None => (1000, 3000),
+            Some(v) => {
+                let parsed = v.split_once(',').and_then(|(a, b)| Some((a.trim().parse().ok()?, b.trim().parse().ok()?)));
+                match parsed {
+                    Some((a, b)) if a >= 10 && a <= b => (a, b),
+                    _ => return Err(ConfigError("COURTSIDE_DEMO_PACE_MS must be MIN,MAX milliseconds, 10 <= MIN <= MAX".into())),
+                }
+            }
+        };
+        Ok(Parsed::Run(Config { mode, listen, allowed_origins, channels, app, pusher_http_url, demo_pace_ms, upstream }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn parse(args: &[&str], vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let vars: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        match Config::parse(&args, |k| vars.get(k).cloned())? {
+            Parsed::Run(c) => Ok(c),
+            Parsed::Help => Err(ConfigError("help".into())),
+        }
+    }
+
+    const APP: [(&str, &str); 3] = [("PUSHER_APP_ID", "1"), ("PUSHER_APP_KEY", "k"), ("PUSHER_APP_SECRET", "s")];
+
+    #[test]
+    fn demo_defaults() {
+        let c = parse(&[], &APP).unwrap();
+        assert_eq!(c.mode, Mode::Demo);
+        assert_eq!(c.listen.to_string(), "127.0.0.1:8787");
+        assert!(c.allowed_origins.is_empty());
+        assert_eq!(c.channels.len(), 3);
+    }
+
+    #[test]
+    fn each_missing_variable_is_named() {
+        assert_eq!(parse(&[], &[]).unwrap_err().0, "PUSHER_APP_ID is required in this mode");
+        let e = parse(&["--mode", "local"], &APP).unwrap_err();
+        assert!(e.0.starts_with("COURTSIDE_ALLOWED_ORIGINS"), "{e}");
+        let e = parse(&["--mode=upstream"], &[("COURTSIDE_ALLOWED_ORIGINS", "https://a.example")]).unwrap_err();
+        assert_eq!(e.0, "STATS_API_URL is required in this mode");
+        let e = parse(&["--mode=upstream"], &[("COURTSIDE_ALLOWED_ORIGINS", "https://a.example"), ("STATS_API_URL", "https://x")]).unwrap_err();
+        assert_eq!(e.0, "STATS_API_TOKEN is required in this mode");
+    }
+
+    #[test]
+    fn malformed_values_are_refused() {
+        assert!(parse(&["--mode", "prod"], &APP).unwrap_err().0.starts_with("COURTSIDE_MODE"));
+        assert!(parse(&["--listen", "nope"], &APP).unwrap_err().0.starts_with("COURTSIDE_LISTEN"));
+        assert!(parse(&["--bogus"], &APP).unwrap_err().0.contains("--bogus"));
+        let mut v = APP.to_vec();
+        v.push(("COURTSIDE_DEMO_PACE_MS", "3000,1000"));
+        assert!(parse(&[], &v).unwrap_err().0.starts_with("COURTSIDE_DEMO_PACE_MS"));
+        let mut v = APP.to_vec();
+        v.push(("COURTSIDE_ALLOWED_ORIGINS", "news.example"));
+        assert!(parse(&[], &v).unwrap_err().0.starts_with("COURTSIDE_ALLOWED_ORIGINS"));
+    }
+
+    #[test]
+    fn secrets_are_redacted_in_debug_output() {
+        let mut v = APP.to_vec();
+        v[2] = ("PUSHER_APP_SECRET", "topsecretvalue");
+        let c = parse(&[], &v).unwrap();
+        assert!(!format!("{c:?}").contains("topsecretvalue"));
+    }
+}

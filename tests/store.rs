@@ -1,0 +1,172 @@
+//! The match reducer: events and snapshots in, one consistent view out.
+
+use courtside::protocol::json::SerdeJson;
+use courtside::store::{decode_message, Applied, MatchMessage, MatchSnapshot, MatchState, MatchStatus, Side};
+
+fn event(id: u64, home: u32, away: u32, status: &str) -> courtside::store::EventReceived {
+    let text = format!(
+        r#"{{"match_id":123,"home_score":{home},"away_score":{away},"current_period":2,"current_clock":"07:23","status":"{status}",
+        "event":{{"id":{id},"client_id":"7b2a","type":"3pt_made","team_id":16,"player_id":88,"period":2,"clock":"07:23","x":42.5,"y":18.2,"event_at":"2026-04-13T20:15:30+00:00"}}}}"#
+    );
+    match decode_message::<SerdeJson>("event.received", &text) {
+        Ok(Some(MatchMessage::Event(e))) => e,
+        other => panic!("{other:?}"),
+    }
+}
+
+fn status(to: &str, from: &str, home: u32, away: u32) -> courtside::store::StatusChanged {
+    let text = format!(
+        r#"{{"match_id":123,"competition_id":4,"status":"{to}","previous_status":"{from}","home_score":{home},"away_score":{away}}}"#
+    );
+    match decode_message::<SerdeJson>(".status.changed", &text) {
+        Ok(Some(MatchMessage::Status(s))) => s,
+        other => panic!("{other:?}"),
+    }
+}
+
+fn snapshot(last_event_id: Option<u64>, home: u32, away: u32, status: &str) -> MatchSnapshot {
+    let last = match last_event_id {
+        Some(id) => format!(r#"{{"id":{id},"type":"2pt_made","team_id":17,"player_id":5,"period":2,"clock":"05:00"}}"#),
+        None => "null".into(),
+    };
+    let text = format!(
+        r#"{{"id":123,"competition_id":4,"status":"{status}","home_team":{{"id":16,"name":"Harbor City Herons","short_name":"HCH"}},
+        "away_team":{{"id":17,"name":"Mesa Verde Coyotes","short_name":"MVC"}},"home_score":{home},"away_score":{away},
+        "current_period":2,"current_clock":"05:00","scheduled_at":"2026-04-13T19:00:00Z","last_event":{last}}}"#
+    );
+    <SerdeJson as courtside::protocol::JsonCodec>::decode(&text).expect("snapshot")
+}
+
+#[test]
+fn seed_event_payload_decodes_and_applies() {
+    let mut m = MatchState::new(123);
+    assert!(!m.is_known());
+    assert_eq!(m.apply_event(&event(9871, 45, 42, "in_progress")), Applied::Changed);
+    assert_eq!((m.home_score, m.away_score), (45, 42));
+    assert_eq!(m.period, Some(2));
+    assert_eq!(m.clock.as_deref(), Some("07:23"));
+    assert_eq!(m.status, MatchStatus::InProgress);
+    let last = m.last_event.as_ref().unwrap();
+    assert_eq!((last.id, last.kind.as_str(), last.player_id), (9871, "3pt_made", Some(88)));
+    assert!(m.is_known());
+}
+
+#[test]
+fn duplicate_and_older_events_are_dropped() {
+    let mut m = MatchState::new(123);
+    m.apply_event(&event(10, 45, 42, "in_progress"));
+    assert_eq!(m.apply_event(&event(10, 45, 42, "in_progress")), Applied::Duplicate);
+    assert_eq!(m.apply_event(&event(9, 40, 40, "in_progress")), Applied::Duplicate);
+    assert_eq!((m.home_score, m.away_score), (45, 42));
+}
+
+#[test]
+fn events_for_another_match_are_ignored() {
+    let mut m = MatchState::new(999);
+    assert_eq!(m.apply_event(&event(1, 2, 0, "in_progress")), Applied::Ignored);
+    assert_eq!(m.home_score, 0);
+}
+
+#[test]
+fn status_only_moves_forward_on_push() {
+    let mut m = MatchState::new(123);
+    assert_eq!(m.apply_status(&status("in_progress", "scheduled", 0, 0)), Applied::Changed);
+    assert_eq!(m.apply_status(&status("in_progress", "scheduled", 0, 0)), Applied::Duplicate);
+    assert_eq!(m.apply_status(&status("finished", "in_progress", 89, 84)), Applied::Changed);
+    assert_eq!((m.home_score, m.away_score), (89, 84), "final score from status.changed");
+    assert_eq!(m.apply_status(&status("in_progress", "finished", 0, 0)), Applied::Stale);
+    assert_eq!(m.status, MatchStatus::Finished);
+    // A late event cannot drag a finished match back to live.
+    m.apply_event(&event(50, 90, 84, "in_progress"));
+    assert_eq!(m.status, MatchStatus::Finished);
+}
+
+#[test]
+fn a_snapshot_may_move_status_backwards() {
+    let mut m = MatchState::new(123);
+    m.apply_status(&status("finished", "in_progress", 80, 80));
+    m.apply_snapshot(&snapshot(Some(1), 80, 80, "in_progress"));
+    assert_eq!(m.status, MatchStatus::InProgress, "overtime: the API reopened the match");
+}
+
+#[test]
+fn snapshot_sets_names_and_state() {
+    let mut m = MatchState::new(123);
+    assert_eq!(m.apply_snapshot(&snapshot(Some(100), 50, 48, "in_progress")), Applied::Changed);
+    assert_eq!(m.home.as_ref().unwrap().name, "Harbor City Herons");
+    assert_eq!(m.away.as_ref().unwrap().short_name.as_deref(), Some("MVC"));
+    assert_eq!((m.home_score, m.away_score, m.last_event_id), (50, 48, 100));
+    assert_eq!(m.scheduled_at.as_deref(), Some("2026-04-13T19:00:00Z"));
+    assert_eq!(m.apply_snapshot(&snapshot(Some(100), 50, 48, "in_progress")), Applied::Duplicate);
+}
+
+#[test]
+fn events_older_than_the_snapshot_are_dropped() {
+    let mut m = MatchState::new(123);
+    m.apply_snapshot(&snapshot(Some(100), 50, 48, "in_progress"));
+    assert_eq!(m.apply_event(&event(99, 49, 48, "in_progress")), Applied::Duplicate);
+    assert_eq!(m.apply_event(&event(100, 49, 48, "in_progress")), Applied::Duplicate);
+    assert_eq!((m.home_score, m.away_score), (50, 48));
+    assert_eq!(m.apply_event(&event(101, 53, 48, "in_progress")), Applied::Changed);
+    assert_eq!(m.home_score, 53);
+}
+
+#[test]
+fn events_pushed_while_the_snapshot_was_in_flight_are_not_lost() {
+    let mut m = MatchState::new(123);
+    // Subscribed; snapshot requested (server state: event 100, 50–48). Meanwhile 101 and 102 arrive.
+    m.apply_event(&event(101, 53, 48, "in_progress"));
+    m.apply_event(&event(102, 53, 50, "in_progress"));
+    assert_eq!(m.apply_snapshot(&snapshot(Some(100), 50, 48, "in_progress")), Applied::Changed);
+    assert_eq!((m.home_score, m.away_score, m.last_event_id), (53, 50, 102), "kept the newer pushes");
+    assert_eq!(m.home.as_ref().unwrap().short_name.as_deref(), Some("HCH"), "names still taken");
+    // A later, newer snapshot wins again.
+    assert_eq!(m.apply_snapshot(&snapshot(Some(110), 60, 55, "in_progress")), Applied::Changed);
+    assert_eq!((m.home_score, m.away_score), (60, 55));
+}
+
+#[test]
+fn backfill_after_reconnect_catches_up_missed_events() {
+    let mut m = MatchState::new(123);
+    m.apply_snapshot(&snapshot(Some(100), 50, 48, "in_progress"));
+    // Offline: 101–140 were missed. The resubscribe backfill brings the truth.
+    m.apply_snapshot(&snapshot(Some(140), 71, 66, "in_progress"));
+    assert_eq!((m.home_score, m.away_score, m.last_event_id), (71, 66, 140));
+    assert_eq!(m.apply_event(&event(120, 60, 60, "in_progress")), Applied::Duplicate, "replayed old push dropped");
+}
+
+#[test]
+fn last_scorer_follows_the_side_whose_score_rose() {
+    let mut m = MatchState::new(123);
+    m.apply_snapshot(&snapshot(Some(1), 10, 10, "in_progress"));
+    m.apply_event(&event(2, 13, 10, "in_progress"));
+    assert_eq!(m.last_scorer, Some(Side::Home));
+    m.apply_event(&event(3, 13, 12, "in_progress"));
+    assert_eq!(m.last_scorer, Some(Side::Away));
+    m.apply_event(&event(4, 13, 12, "in_progress"));
+    assert_eq!(m.last_scorer, Some(Side::Away), "a rebound changes no score");
+    assert_eq!(m.side_of_team(16), Some(Side::Home));
+    assert_eq!(m.side_of_team(17), Some(Side::Away));
+    assert_eq!(m.side_of_team(5), None);
+}
+
+#[test]
+fn unknown_statuses_and_event_names() {
+    let text = r#"{"match_id":123,"status":"postponed"}"#;
+    match decode_message::<SerdeJson>("status.changed", text) {
+        Ok(Some(MatchMessage::Status(s))) => {
+            assert_eq!(s.status, MatchStatus::Other);
+            let mut m = MatchState::new(123);
+            assert_eq!(m.apply_status(&s), Applied::Stale, "never inferred from a push");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(decode_message::<SerdeJson>("lineup.changed", "{}"), Ok(None));
+}
+
+#[test]
+fn bad_payloads_are_errors_not_panics() {
+    for bad in ["{}", "null", r#"{"match_id":"x"}"#, r#"{"match_id":1,"home_score":-1,"away_score":0,"status":"in_progress","event":{"id":1,"type":"x"}}"#, "[", ""] {
+        assert!(decode_message::<SerdeJson>("event.received", bad).is_err(), "{bad}");
+    }
+}
