@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! The Pusher engine, driven natively with a fake clock: every transition, code range and timer.
 
 use courtside::protocol::json::SerdeJson;

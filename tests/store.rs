@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! The match reducer: events and snapshots in, one consistent view out.
 
 use courtside::protocol::json::SerdeJson;

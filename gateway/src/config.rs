@@ -14,7 +14,8 @@ Every flag has an environment variable; flags win.
   --listen, COURTSIDE_LISTEN        address to bind (default 127.0.0.1:8787)
   COURTSIDE_ALLOWED_ORIGINS         comma-separated page origins allowed to call the gateway;
                                     required outside demo mode (demo: any origin)
-  COURTSIDE_CHANNELS                channel allow-list, comma-separated, `*` as a suffix
+  COURTSIDE_CHANNELS                channel allow-list, comma-separated, `*` as a suffix,
+                                    `!` in front to deny
                                     (default private-match.*,private-competition.*,private-games)
 local and demo:
   PUSHER_APP_ID, PUSHER_APP_KEY, PUSHER_APP_SECRET   the Pusher/Reverb app credentials

@@ -14,12 +14,18 @@ pub fn channel_name(s: &str) -> bool {
         && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_=@,.;".contains(&b))
 }
 
-/// A channel allow-list entry: an exact name, or a prefix ending in `*`.
-pub fn channel_allowed(patterns: &[String], channel: &str) -> bool {
-    patterns.iter().any(|p| match p.strip_suffix('*') {
+fn matches(pattern: &str, channel: &str) -> bool {
+    match pattern.strip_suffix('*') {
         Some(prefix) => channel.len() > prefix.len() && channel.starts_with(prefix),
-        None => p == channel,
-    })
+        None => pattern == channel,
+    }
+}
+
+/// The channel list: entries are exact names or prefixes ending in `*`; an entry starting with
+/// `!` denies what it matches, whatever else allows it.
+pub fn channel_allowed(patterns: &[String], channel: &str) -> bool {
+    let denied = patterns.iter().filter_map(|p| p.strip_prefix('!')).any(|p| matches(p, channel));
+    !denied && patterns.iter().filter(|p| !p.starts_with('!')).any(|p| matches(p, channel))
 }
 
 #[cfg(test)]
@@ -51,5 +57,8 @@ mod tests {
         assert!(!channel_allowed(&p, "private-match."));
         assert!(!channel_allowed(&p, "private-games2"));
         assert!(!channel_allowed(&p, "private-competition.4"));
+        let p = vec!["private-match.*".to_string(), "!private-match.403*".to_string()];
+        assert!(channel_allowed(&p, "private-match.12"));
+        assert!(!channel_allowed(&p, "private-match.403001"));
     }
 }

@@ -49,7 +49,7 @@ pub fn plan_after_close(last_code: Option<Option<u16>>) -> ReconnectPlan {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
 

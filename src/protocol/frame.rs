@@ -123,7 +123,7 @@ pub fn unsubscribe(channel: &str) -> String {
 pub const PING: &str = r#"{"event":"pusher:ping","data":{}}"#;
 pub const PONG: &str = r#"{"event":"pusher:pong","data":{}}"#;
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use crate::protocol::json::SerdeJson;

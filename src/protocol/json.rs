@@ -83,7 +83,7 @@ impl JsonCodec for SerdeJson {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
 

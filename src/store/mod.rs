@@ -3,8 +3,10 @@
 
 pub mod match_state;
 pub mod payload;
+pub mod view;
 
 pub use match_state::{Applied, MatchState, Side};
+pub use view::{Availability, Badge, MatchView};
 pub use payload::{EventReceived, MatchList, MatchSnapshot, MatchStatus, StatEvent, StatusChanged, Team};
 
 /// A message on a match's channel, decoded.

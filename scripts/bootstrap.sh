@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Installs what the demo and the tests need, and skips whatever is already there.
+# Safe to run any number of times.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+
+as_root() { if [[ $(id -u) == 0 ]]; then "$@"; else sudo "$@"; fi; }
+
+missing=()
+command -v chromium >/dev/null || missing+=(chromium)
+command -v chromedriver >/dev/null || missing+=(chromium-driver)
+command -v protoc >/dev/null || missing+=(protobuf-compiler)
+if ((${#missing[@]})); then
+  say "installing Debian packages: ${missing[*]}"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly.
+wbg=$(awk '$0 == "name = \"wasm-bindgen\"" { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+[[ -n $wbg ]] || die "Cargo.lock names no wasm-bindgen version"
+grep -q "wasm_bindgen = \"$wbg\"" Trunk.toml || die "Trunk.toml's wasm_bindgen must equal Cargo.lock's $wbg"
+installed() { cargo install --list | grep -q "^$1 v$2:"; }
+if ! installed wasm-bindgen-cli "$wbg"; then
+  say "installing wasm-bindgen-cli $wbg (about 4 minutes)"
+  cargo install wasm-bindgen-cli --version "=$wbg"   # --locked fails on this registry
+fi
+if ! cargo install --list | grep -q '^trunk v0\.21\.'; then
+  say "installing trunk 0.21 (about 10 minutes; 0.22 needs a newer rustc)"
+  cargo install trunk --version '^0.21' --locked
+fi
+if ! installed sockudo 5.2.0; then
+  say "installing sockudo 5.2.0 (a Pusher-protocol server)"
+  cargo install sockudo --version 5.2.0 --no-default-features --features local
+fi
+if ! "$TOOLS/node_modules/.bin/wasm-opt" --version 2>/dev/null | grep -q 'version 132'; then
+  say "installing wasm-opt from npm binaryen@132 (Debian's 108 breaks the module)"
+  mkdir -p "$TOOLS"
+  (cd "$TOOLS" && npm install --no-audit --no-fund --silent binaryen@132 >/dev/null)
+fi
+say "tools ready: $(wasm-bindgen --version), $(trunk --version), wasm-opt $("$TOOLS/node_modules/.bin/wasm-opt" --version | awk '{print $3}'), $(chromium --version 2>/dev/null | awk '{print $1, $2}')"

@@ -1,0 +1,86 @@
+# Shared by the project's commands: paths, ports, credentials, and process helpers.
+# shellcheck shell=bash
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TOOLS="$ROOT/.tools"
+RUN_DIR="$ROOT/target/run"
+mkdir -p "$RUN_DIR"
+export PATH="$TOOLS/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+# Demo app credentials for the local Pusher server (not secrets: loopback only).
+export PUSHER_APP_ID="${PUSHER_APP_ID:-courtside-demo}"
+export PUSHER_APP_KEY="${PUSHER_APP_KEY:-courtside-demo-key}"
+export PUSHER_APP_SECRET="${PUSHER_APP_SECRET:-courtside-demo-secret}"
+
+say() { printf '\033[1m[courtside]\033[0m %s\n' "$*"; }
+die() { printf '\033[31m[courtside] %s\033[0m\n' "$*" >&2; exit 1; }
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# wait_for_port PORT NAME PID: until the port accepts connections, the process dies, or 60 s pass.
+wait_for_port() {
+  local port=$1 name=$2 pid=$3 deadline=$((SECONDS + 60))
+  until port_open "$port"; do
+    kill -0 "$pid" 2>/dev/null || die "$name exited before listening on $port (log: $RUN_DIR/$name.log)"
+    ((SECONDS < deadline)) || die "$name did not listen on $port within 60 s (log: $RUN_DIR/$name.log)"
+    sleep 0.2
+  done
+}
+
+# stop_stale NAME: stop a process a previous run left behind (crash, kill -9).
+stop_stale() {
+  local pidfile="$RUN_DIR/$1.pid"
+  if [[ -f $pidfile ]]; then
+    local pid
+    pid=$(cat "$pidfile")
+    if [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null; then
+      say "stopping a stale $1 (pid $pid)"
+      kill "$pid" 2>/dev/null || true
+      for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      kill -9 "$pid" 2>/dev/null || true
+    fi
+    rm -f "$pidfile"
+  fi
+}
+
+# start_bg NAME PORT CMD...: start a service in the background, record its pid, wait for its port.
+start_bg() {
+  local name=$1 port=$2
+  shift 2
+  stop_stale "$name"
+  port_open "$port" && die "port $port is taken by another program; set a different port (see README)"
+  "$@" >"$RUN_DIR/$name.log" 2>&1 &
+  local pid=$!
+  echo "$pid" >"$RUN_DIR/$name.pid"
+  wait_for_port "$port" "$name" "$pid"
+  say "$name listening on 127.0.0.1:$port"
+}
+
+stop_bg() {
+  local pidfile="$RUN_DIR/$1.pid"
+  [[ -f $pidfile ]] || return 0
+  local pid
+  pid=$(cat "$pidfile")
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$pid" 2>/dev/null || true
+  rm -f "$pidfile"
+}
+
+start_sockudo() {
+  local port=$1
+  start_bg "sockudo-$port" "$port" env HOST=127.0.0.1 PORT="$port" \
+    SOCKUDO_DEFAULT_APP_ID="$PUSHER_APP_ID" SOCKUDO_DEFAULT_APP_KEY="$PUSHER_APP_KEY" \
+    SOCKUDO_DEFAULT_APP_SECRET="$PUSHER_APP_SECRET" \
+    SOCKUDO_DEFAULT_APP_MAX_CONNECTIONS="${SOCKUDO_MAX_CONNECTIONS:-2000}" \
+    SOCKUDO_DEFAULT_APP_MAX_BACKEND_EVENTS_PER_SECOND="${SOCKUDO_MAX_EVENTS:-10000}" \
+    sockudo
+}
+
+start_gateway() {
+  local port=$1 sockudo_port=$2
+  shift 2
+  cargo build -q -p courtside-gateway
+  start_bg "gateway-$port" "$port" env COURTSIDE_MODE=demo COURTSIDE_LISTEN="127.0.0.1:$port" \
+    PUSHER_HTTP_URL="http://127.0.0.1:$sockudo_port" "$@" "$ROOT/target/debug/courtside-gateway"
+}

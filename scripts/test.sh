@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Runs every test: native unit and integration tests, browser tests in headless Chromium
+# against a real sockudo and the real gateway, and the release build loaded in Chromium.
+# Ports (test-only, so a running demo is not disturbed): COURTSIDE_TEST_SOCKUDO_PORT (16001),
+# COURTSIDE_TEST_GATEWAY_PORT (18787), COURTSIDE_TEST_PAGE_PORT (18080).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+
+SOCKUDO_PORT=${COURTSIDE_TEST_SOCKUDO_PORT:-16001}
+GATEWAY_PORT=${COURTSIDE_TEST_GATEWAY_PORT:-18787}
+PAGE_PORT=${COURTSIDE_TEST_PAGE_PORT:-18080}
+started=$SECONDS
+
+"$ROOT/scripts/bootstrap.sh"
+
+cleanup() {
+  stop_bg "page-$PAGE_PORT"
+  stop_bg "gateway-$GATEWAY_PORT"
+  stop_bg "sockudo-$SOCKUDO_PORT"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+results="$RUN_DIR/test-results.txt"
+: >"$results"
+count() { grep -E '^test result: ' | tee -a "$results" >/dev/null || true; }
+# run_logged LOG CMD...: run CMD, keep its whole output in LOG, show the summary lines.
+run_logged() {
+  local log=$1 rc
+  shift
+  set +e
+  "$@" 2>&1 | tee "$log" | grep -E --line-buffered '^(test result|error(\[|:)|failures:|---- |test .* FAILED|thread .* panicked)'
+  rc=${PIPESTATUS[0]}
+  set -e
+  return "$rc"
+}
+
+say "1/4 native tests (protocol engine, store, gateway)"
+run_logged "$RUN_DIR/native.log" cargo test --workspace || die "native tests failed (log: $RUN_DIR/native.log)"
+count <"$RUN_DIR/native.log"
+
+say "starting sockudo and the gateway for the browser tests"
+start_sockudo "$SOCKUDO_PORT"
+start_gateway "$GATEWAY_PORT" "$SOCKUDO_PORT" \
+  COURTSIDE_CHANNELS='private-match.*,private-competition.*,private-games,!private-match.403*'
+
+say "2/4 browser tests (wasm-bindgen-test, headless Chromium)"
+export CHROMEDRIVER=/usr/bin/chromedriver
+export WASM_BINDGEN_TEST_TIMEOUT=60
+export COURTSIDE_E2E_GATEWAY="http://127.0.0.1:$GATEWAY_PORT"
+export COURTSIDE_E2E_WS_PORT="$SOCKUDO_PORT"
+export COURTSIDE_E2E_KEY="$PUSHER_APP_KEY"
+run_logged "$RUN_DIR/browser.log" cargo test --target wasm32-unknown-unknown \
+  || die "browser tests failed (log: $RUN_DIR/browser.log)"
+count <"$RUN_DIR/browser.log"
+
+say "3/4 release build (trunk build --release, wasm-opt from binaryen 132)"
+trunk build --release --dist "$ROOT/target/release-dist" >"$RUN_DIR/release.log" 2>&1 \
+  || { tail -n 40 "$RUN_DIR/release.log"; die "release build failed"; }
+ls -l target/release-dist/courtside_bg.wasm target/release-dist/courtside.js | awk '{print "  " $5 " B  " $9}'
+
+say "4/4 the release build in headless Chromium (strict CSP page, live event, no page errors)"
+site="$ROOT/target/release-check"
+rm -rf "$site" && mkdir -p "$site"
+cp target/release-dist/courtside.js target/release-dist/courtside_bg.wasm target/release-dist/loader.js "$site/"
+sed -e "s|{{GATEWAY}}|http://127.0.0.1:$GATEWAY_PORT|g" -e "s|{{WS_PORT}}|$SOCKUDO_PORT|g" -e "s|{{KEY}}|$PUSHER_APP_KEY|g" \
+  tests/release/page.html >"$site/index.html"
+start_bg "page-$PAGE_PORT" "$PAGE_PORT" python3 -m http.server "$PAGE_PORT" --bind 127.0.0.1 --directory "$site"
+run_logged "$RUN_DIR/release-check.log" python3 tests/release_check.py --page "http://127.0.0.1:$PAGE_PORT/" \
+  --gateway "http://127.0.0.1:$GATEWAY_PORT" --screenshot "$ROOT/target/screens/release.png" \
+  || { cat "$RUN_DIR/release-check.log"; die "the release build failed in Chromium"; }
+grep -E '^test result: ' "$RUN_DIR/release-check.log" >>"$results" || true
+
+passed=$(awk '{for (i=1;i<=NF;i++) if ($i ~ /^passed;?$/) s+=$(i-1)} END {print s+0}' "$results")
+failed=$(awk '{for (i=1;i<=NF;i++) if ($i ~ /^failed;?$/) s+=$(i-1)} END {print s+0}' "$results")
+say "all tests passed: $passed passed, $failed failed, in $((SECONDS - started)) s"

@@ -1,0 +1,91 @@
+//! `fetch` with a deadline, for channel auth and snapshots.
+
+use super::json::from_js;
+use serde::de::DeserializeOwned;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortController, Headers, Request, RequestInit, Response};
+
+/// How a request ended.
+pub enum HttpResult<T> {
+    Ok(T),
+    /// A non-2xx status.
+    Status(u16),
+    /// No usable answer: network error, timeout, unreadable body.
+    Failed(String),
+}
+
+const TIMEOUT_MS: i32 = 10_000;
+
+async fn send(url: &str, method: &str, body: Option<&str>, bearer: Option<&str>) -> Result<Response, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let headers = Headers::new().map_err(|_| "headers")?;
+    let _ = headers.set("Accept", "application/json");
+    if body.is_some() {
+        let _ = headers.set("Content-Type", "application/x-www-form-urlencoded");
+    }
+    if let Some(token) = bearer {
+        let _ = headers.set("Authorization", &format!("Bearer {token}"));
+    }
+    let init = RequestInit::new();
+    init.set_method(method);
+    init.set_headers(&headers);
+    if let Some(body) = body {
+        init.set_body(&JsValue::from_str(body));
+    }
+    let abort = AbortController::new().ok();
+    if let Some(a) = &abort {
+        init.set_signal(Some(&a.signal()));
+    }
+    let request = Request::new_with_str_and_init(url, &init).map_err(|_| format!("bad URL {url}"))?;
+    let timer = abort.as_ref().and_then(|a| {
+        let a = a.clone();
+        let cb = wasm_bindgen::closure::Closure::once_into_js(move || a.abort());
+        window.set_timeout_with_callback_and_timeout_and_arguments_0(cb.unchecked_ref(), TIMEOUT_MS).ok()
+    });
+    let result = JsFuture::from(window.fetch_with_request(&request)).await;
+    if let Some(t) = timer {
+        window.clear_timeout_with_handle(t);
+    }
+    let response = result.map_err(|_| "network error or timeout".to_string())?;
+    response.dyn_into::<Response>().map_err(|_| "not a response".into())
+}
+
+async fn json_body<T: DeserializeOwned>(response: Response) -> HttpResult<T> {
+    let body = match response.json() {
+        Ok(p) => JsFuture::from(p).await,
+        Err(e) => Err(e),
+    };
+    match body {
+        Ok(v) => match from_js(v) {
+            Ok(t) => HttpResult::Ok(t),
+            Err(e) => HttpResult::Failed(format!("unexpected body: {}", e.0)),
+        },
+        Err(_) => HttpResult::Failed("body is not JSON".into()),
+    }
+}
+
+pub async fn get_json<T: DeserializeOwned>(url: &str, bearer: Option<&str>) -> HttpResult<T> {
+    match send(url, "GET", None, bearer).await {
+        Ok(r) if r.ok() => json_body(r).await,
+        Ok(r) => HttpResult::Status(r.status()),
+        Err(e) => HttpResult::Failed(e),
+    }
+}
+
+pub async fn post_form<T: DeserializeOwned>(url: &str, form: &[(&str, &str)], bearer: Option<&str>) -> HttpResult<T> {
+    let mut body = String::new();
+    for (i, (k, v)) in form.iter().enumerate() {
+        if i > 0 {
+            body.push('&');
+        }
+        body.push_str(k);
+        body.push('=');
+        body.push_str(&String::from(js_sys::encode_uri_component(v)));
+    }
+    match send(url, "POST", Some(&body), bearer).await {
+        Ok(r) if r.ok() => json_body(r).await,
+        Ok(r) => HttpResult::Status(r.status()),
+        Err(e) => HttpResult::Failed(e),
+    }
+}

@@ -1,0 +1,91 @@
+//! Following one match: its channel, plus a snapshot at start and after every (re)subscribe.
+
+use super::connection::{ChannelListener, ChannelSignal, Connection};
+use super::http::{get_json, HttpResult};
+use super::json::BrowserJson;
+use crate::protocol::SubscriptionError;
+use crate::store::{decode_message, MatchMessage, MatchSnapshot};
+use std::cell::Cell;
+use std::rc::Rc;
+
+/// Everything a match view needs to hear.
+#[derive(Debug, Clone)]
+pub enum FeedUpdate {
+    Snapshot(MatchSnapshot),
+    Message(MatchMessage),
+    /// The read API does not know this match.
+    UnknownMatch,
+    /// Auth or the read API refused access (HTTP status).
+    Denied { status: u16 },
+    /// A passing failure; the feed retries.
+    Trouble(String),
+}
+
+pub struct MatchFeed {
+    _listener: ChannelListener,
+    alive: Rc<Cell<bool>>,
+}
+
+impl Drop for MatchFeed {
+    fn drop(&mut self) {
+        self.alive.set(false);
+    }
+}
+
+pub fn match_channel(match_id: u64) -> String {
+    format!("private-match.{match_id}")
+}
+
+/// Follow `match_id`; `on_update` is called until the returned feed is dropped.
+pub fn follow_match(conn: &Rc<Connection>, match_id: u64, on_update: Rc<dyn Fn(FeedUpdate)>) -> MatchFeed {
+    let alive = Rc::new(Cell::new(true));
+    let gateway = conn.settings().gateway.clone();
+    let fetch = {
+        let alive = alive.clone();
+        let on_update = on_update.clone();
+        Rc::new(move || {
+            let alive = alive.clone();
+            let on_update = on_update.clone();
+            let url = format!("{gateway}/api/matches/{match_id}");
+            wasm_bindgen_futures::spawn_local(async move {
+                let update = match get_json::<MatchSnapshot>(&url, None).await {
+                    HttpResult::Ok(s) if s.id == match_id => FeedUpdate::Snapshot(s),
+                    HttpResult::Ok(_) => FeedUpdate::Trouble("snapshot for another match".into()),
+                    HttpResult::Status(404) => FeedUpdate::UnknownMatch,
+                    HttpResult::Status(s @ (401 | 403)) => FeedUpdate::Denied { status: s },
+                    HttpResult::Status(s) => FeedUpdate::Trouble(format!("snapshot answered {s}")),
+                    HttpResult::Failed(e) => FeedUpdate::Trouble(e),
+                };
+                if let FeedUpdate::UnknownMatch = update {
+                    web_sys::console::warn_1(&format!("courtside: match {match_id} is unknown to the API").into());
+                }
+                if alive.get() {
+                    on_update(update);
+                }
+            });
+        })
+    };
+    fetch();
+    let listener = {
+        let alive = alive.clone();
+        conn.listen(&match_channel(match_id), move |signal| {
+            if !alive.get() {
+                return;
+            }
+            match signal {
+                ChannelSignal::Subscribed => fetch(),
+                ChannelSignal::Message { event, data } => match decode_message::<BrowserJson>(event, data) {
+                    Ok(Some(m)) => on_update(FeedUpdate::Message(m)),
+                    Ok(None) => {}
+                    Err(e) => web_sys::console::warn_1(&format!("courtside: skipped {event}: {}", e.0).into()),
+                },
+                ChannelSignal::Failed { error, retrying } => on_update(match error {
+                    SubscriptionError::AuthRejected { status } if !retrying => FeedUpdate::Denied { status: *status },
+                    SubscriptionError::Unauthorized { .. } => FeedUpdate::Denied { status: 403 },
+                    other => FeedUpdate::Trouble(format!("{other:?}")),
+                }),
+            }
+        })
+    };
+    MatchFeed { _listener: listener, alive }
+}

@@ -1,0 +1,10 @@
+//! The browser driver: a web-sys WebSocket, one timer and `fetch`, feeding the pure engine.
+
+pub mod auth;
+pub mod connection;
+pub mod http;
+pub mod json;
+pub mod match_feed;
+
+pub use connection::{shared, ChannelListener, ChannelSignal, ClientSettings, Connection, ConnectionView};
+pub use match_feed::{follow_match, FeedUpdate, MatchFeed};

@@ -1,0 +1,70 @@
+//! The custom-element classes (a few lines of JS, since a class must extend `HTMLElement`)
+//! and the wasm start function that defines them.
+
+use super::mounts::{configure, mount};
+use super::settings::Settings;
+use wasm_bindgen::prelude::*;
+
+const STYLE: &str = include_str!("../../style/widget.css");
+
+#[wasm_bindgen(inline_js = r#"
+export function define_elements(mount, css) {
+  let sheet = null;
+  try { sheet = new CSSStyleSheet(); sheet.replaceSync(css); } catch (e) { sheet = null; }
+  const define = (name) => {
+    if (customElements.get(name)) return;
+    customElements.define(name, class extends HTMLElement {
+      static get observedAttributes() { return ['match', 'competition', 'lang', 'interval']; }
+      connectedCallback() { this._mount(); }
+      disconnectedCallback() { this._unmount(); }
+      attributeChangedCallback() { if (this._h) { this._unmount(); this._mount(); } }
+      _mount() {
+        if (this._h || !this.isConnected) return;
+        let root = this.shadowRoot;
+        if (!root) {
+          root = this.attachShadow({ mode: 'open' });
+          if (sheet) { root.adoptedStyleSheets = [sheet]; }
+          else { const s = document.createElement('style'); s.textContent = css; root.appendChild(s); }
+        }
+        this._h = mount(name, this, root);
+      }
+      _unmount() { const h = this._h; this._h = null; if (h) h.free(); }
+    });
+  };
+  define('courtside-scoreboard');
+}
+"#)]
+extern "C" {
+    fn define_elements(mount: &js_sys::Function, css: &str);
+}
+
+/// Read the settings from the page's `<script data-gateway …>` tag, if it has one.
+pub fn configure_from_page() -> bool {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return false };
+    let Ok(Some(tag)) = doc.query_selector("script[data-gateway]") else { return false };
+    let (mut settings, problems) = Settings::from_attributes(|name| tag.get_attribute(&format!("data-{name}")));
+    for p in problems {
+        web_sys::console::error_1(&format!("courtside: {p}").into());
+    }
+    if settings.host == "self" {
+        // The socket goes through the page's own origin (a reverse proxy, or the dev server).
+        if let Some(location) = web_sys::window().map(|w| w.location()) {
+            let tls = location.protocol().is_ok_and(|p| p == "https:");
+            settings.host = location.hostname().unwrap_or_default();
+            settings.tls = tls;
+            settings.port = location.port().ok().and_then(|p| p.parse().ok()).unwrap_or(if tls { 443 } else { 80 });
+        }
+    }
+    configure(settings);
+    true
+}
+
+#[wasm_bindgen(js_name = courtsideStart, start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+    configure_from_page();
+    let mount = Closure::<dyn Fn(String, web_sys::HtmlElement, web_sys::ShadowRoot) -> JsValue>::new(mount);
+    define_elements(mount.as_ref().unchecked_ref(), STYLE);
+    // One closure for the life of the page: the element classes call it on every mount.
+    mount.forget();
+}

@@ -1,0 +1,19 @@
+//! Embedding: custom elements on any page, their configuration, and mounting.
+//!
+//! A page loads the module and writes `<courtside-scoreboard match="123">`; the element
+//! attaches a shadow root, adopts the shared stylesheet and mounts a Leptos root into it.
+//! Every element on the page shares the one connection in `crate::client`.
+
+pub mod settings;
+
+#[cfg(target_arch = "wasm32")]
+mod elements;
+#[cfg(target_arch = "wasm32")]
+mod host_events;
+#[cfg(target_arch = "wasm32")]
+mod mounts;
+
+#[cfg(target_arch = "wasm32")]
+pub use elements::{configure_from_page, start};
+#[cfg(target_arch = "wasm32")]
+pub use mounts::{configure, Mounted};

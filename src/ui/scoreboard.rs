@@ -1,0 +1,111 @@
+//! The live scoreboard for one match. It renders a `MatchView` and a `Badge`; nothing else.
+
+use super::format;
+use super::labels::Labels;
+use crate::store::{Availability, Badge, MatchStatus, MatchView, Side};
+use leptos::prelude::*;
+
+#[component]
+pub fn Scoreboard(view: Signal<MatchView>, badge: Signal<Badge>, labels: &'static Labels) -> impl IntoView {
+    let availability = move || view.with(|v| v.availability);
+    let status = move || view.with(|v| v.state.status);
+    let status_text = move || match status() {
+        MatchStatus::InProgress => labels.live.to_owned(),
+        MatchStatus::Finished => labels.final_.to_owned(),
+        MatchStatus::Scheduled | MatchStatus::Other => view.with(|v| match &v.state.scheduled_at {
+            Some(t) => format!("{} {}", labels.tip_off, format::local_time(t, labels.lang)),
+            None => labels.scheduled.to_owned(),
+        }),
+    };
+    let status_class = move || match status() {
+        MatchStatus::InProgress => "cs-status cs-live",
+        MatchStatus::Finished => "cs-status cs-final",
+        _ => "cs-status cs-scheduled",
+    };
+    let period_clock = move || {
+        view.with(|v| {
+            if v.state.status != MatchStatus::InProgress {
+                return String::new();
+            }
+            let p = format::period(labels, v.state.period);
+            match &v.state.clock {
+                Some(c) if !p.is_empty() => format!("{p} {c}"),
+                Some(c) => c.clone(),
+                None => p,
+            }
+        })
+    };
+    let badge_view = move || {
+        let (class, text) = match badge.get() {
+            Badge::Live => return None,
+            Badge::Reconnecting => ("cs-badge cs-badge-reconnecting", labels.reconnecting.to_owned()),
+            Badge::Offline => ("cs-badge cs-badge-offline", labels.offline.to_owned()),
+            Badge::Failed(why) => ("cs-badge cs-badge-failed", format!("{}: {why}", labels.failed)),
+        };
+        Some(view! { <span class=class role="status">{text}</span> })
+    };
+    let row = move |side: Side| {
+        let name = move || view.with(|v| format::team_name(&v.state, side));
+        let code = move || view.with(|v| format::team_code(&v.state, side));
+        let score = move || {
+            view.with(|v| match side {
+                Side::Home => v.state.home_score,
+                Side::Away => v.state.away_score,
+            })
+        };
+        let class = move || {
+            view.with(|v| {
+                let scored = v.state.last_scorer == Some(side) && v.state.status == MatchStatus::InProgress;
+                match (scored, v.state.last_event_id % 2) {
+                    (true, 0) => "cs-team cs-scored-a",
+                    (true, _) => "cs-team cs-scored-b",
+                    _ => "cs-team",
+                }
+            })
+        };
+        let side_name = match side {
+            Side::Home => "home",
+            Side::Away => "away",
+        };
+        view! {
+            <div class=class data-side=side_name>
+                <span class="cs-code" aria-hidden="true">{code}</span>
+                <span class="cs-name">{name}</span>
+                <span class="cs-score" data-score=side_name>{score}</span>
+            </div>
+        }
+    };
+    let last = move || view.with(|v| format::last_event(labels, &v.state));
+    let announcement = move || view.with(|v| if v.state.is_known() { format::announcement(labels, &v.state) } else { String::new() });
+    let body = move || match availability() {
+        Availability::Loading => view! { <p class="cs-message">{labels.loading}</p> }.into_any(),
+        Availability::UnknownMatch => view! { <p class="cs-message cs-error">{labels.unknown_match}</p> }.into_any(),
+        Availability::Denied(_) => view! { <p class="cs-message cs-error">{labels.denied}</p> }.into_any(),
+        Availability::Ready => view! {
+            <div class="cs-teams">
+                {row(Side::Home)}
+                {row(Side::Away)}
+            </div>
+            <p class="cs-last">
+                <span class="cs-last-label">{labels.last_event}</span>
+                " "
+                <span class="cs-last-text">{last}</span>
+            </p>
+        }
+        .into_any(),
+    };
+    view! {
+        <section class="cs-board" lang=labels.lang data-status=move || status().as_str()>
+            <header class="cs-head">
+                <span class=status_class>
+                    <span class="cs-dot" aria-hidden="true"></span>
+                    <span class="cs-status-text">{status_text}</span>
+                </span>
+                <span class="cs-clock">{period_clock}</span>
+                {badge_view}
+            </header>
+            {body}
+            <div class="cs-sr" aria-live="polite" aria-atomic="true">{announcement}</div>
+        </section>
+    }
+}

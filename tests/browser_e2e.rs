@@ -1,0 +1,180 @@
+//! End to end in headless Chromium: the real widget, a real sockudo and the real gateway
+//! (started by scripts/test.sh, which passes their addresses at compile time).
+#![cfg(target_arch = "wasm32")]
+
+use courtside::embed::settings::Settings;
+use std::time::Duration;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const GATEWAY: &str = env!("COURTSIDE_E2E_GATEWAY");
+const WS_PORT: &str = env!("COURTSIDE_E2E_WS_PORT");
+const KEY: &str = env!("COURTSIDE_E2E_KEY");
+
+fn setup() {
+    courtside::embed::configure(Settings {
+        gateway: GATEWAY.into(),
+        host: "127.0.0.1".into(),
+        port: WS_PORT.parse().expect("COURTSIDE_E2E_WS_PORT is a port"),
+        tls: false,
+        key: KEY.into(),
+    });
+}
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+async fn tick(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms).unwrap();
+    });
+    JsFuture::from(promise).await.unwrap();
+}
+
+/// Poll `probe` until it returns Some, or fail after `limit` naming `what`.
+async fn eventually<T>(what: &str, limit: Duration, mut probe: impl FnMut() -> Option<T>) -> T {
+    let start = js_sys::Date::now();
+    loop {
+        if let Some(v) = probe() {
+            return v;
+        }
+        if js_sys::Date::now() - start > limit.as_millis() as f64 {
+            panic!("timed out after {limit:?} waiting for {what}");
+        }
+        tick(25).await;
+    }
+}
+
+fn random_match_id() -> u64 {
+    100_000 + (js_sys::Math::random() * 300_000.0) as u64
+}
+
+async fn publish(match_id: u64, home: u32, away: u32) {
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    let headers = web_sys::Headers::new().unwrap();
+    headers.set("Content-Type", "application/json").unwrap();
+    init.set_headers(&headers);
+    let body = format!(r#"{{"match_id":{match_id},"home_score":{home},"away_score":{away},"kind":"3pt_made"}}"#);
+    init.set_body(&JsValue::from_str(&body));
+    let req = web_sys::Request::new_with_str_and_init(&format!("{GATEWAY}/demo/publish"), &init).unwrap();
+    let resp: web_sys::Response =
+        JsFuture::from(web_sys::window().unwrap().fetch_with_request(&req)).await.unwrap().unchecked_into();
+    assert!(resp.ok(), "publish answered {}", resp.status());
+}
+
+fn mount(tag: &str, attrs: &[(&str, &str)]) -> web_sys::Element {
+    let el = document().create_element(tag).unwrap();
+    for (k, v) in attrs {
+        el.set_attribute(k, v).unwrap();
+    }
+    document().body().unwrap().append_child(&el).unwrap();
+    el
+}
+
+fn shadow_text(el: &web_sys::Element, selector: &str) -> Option<String> {
+    el.shadow_root()?.query_selector(selector).ok()??.text_content()
+}
+
+#[wasm_bindgen_test]
+async fn a_pushed_event_reaches_the_scoreboard() {
+    setup();
+    let id = random_match_id();
+    publish(id, 2, 0).await;
+    let board = mount("courtside-scoreboard", &[("match", &id.to_string()), ("lang", "en")]);
+    // The snapshot paints the names and the score.
+    eventually("the snapshot", Duration::from_secs(20), || {
+        (shadow_text(&board, "[data-score=home]")? == "2").then_some(())
+    })
+    .await;
+    assert_eq!(shadow_text(&board, ".cs-name").as_deref(), Some("Home Testers"));
+    // Wait until the channel is subscribed, then push: only the socket can deliver this one.
+    let conn = courtside::client::shared(&courtside::client::ClientSettings {
+        socket_url: Settings { gateway: GATEWAY.into(), host: "127.0.0.1".into(), port: WS_PORT.parse().unwrap(), tls: false, key: KEY.into() }
+            .socket_url(env!("CARGO_PKG_VERSION")),
+        gateway: GATEWAY.into(),
+    });
+    let subscribed = std::rc::Rc::new(std::cell::Cell::new(false));
+    let flag = subscribed.clone();
+    let _listener = conn.listen(&format!("private-match.{id}"), move |s| {
+        if matches!(s, courtside::client::ChannelSignal::Subscribed) {
+            flag.set(true);
+        }
+    });
+    eventually("the subscription", Duration::from_secs(20), || subscribed.get().then_some(())).await;
+    publish(id, 5, 0).await;
+    eventually("the pushed score", Duration::from_secs(10), || {
+        (shadow_text(&board, "[data-score=home]")? == "5").then_some(())
+    })
+    .await;
+    assert_eq!(shadow_text(&board, "[data-score=away]").as_deref(), Some("0"));
+    assert!(shadow_text(&board, ".cs-last-text").unwrap_or_default().starts_with("3-pointer"));
+    assert_eq!(board.get_attribute("data-connection").as_deref(), Some("live"));
+    board.remove();
+}
+
+#[wasm_bindgen_test]
+async fn an_unknown_match_shows_a_clear_state() {
+    setup();
+    let board = mount("courtside-scoreboard", &[("match", "987654321"), ("lang", "en")]);
+    let text = eventually("the unknown-match message", Duration::from_secs(20), || {
+        let t = shadow_text(&board, ".cs-message")?;
+        (t != "Loading the score…").then_some(t)
+    })
+    .await;
+    assert_eq!(text, "This match is not available.");
+    board.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_denied_channel_shows_a_clear_state() {
+    setup();
+    // The test gateway refuses private-match.403* (COURTSIDE_CHANNELS in scripts/test.sh).
+    let id = 403_000 + (js_sys::Math::random() * 999.0) as u64;
+    publish(id, 1, 0).await;
+    let board = mount("courtside-scoreboard", &[("match", &id.to_string()), ("lang", "en")]);
+    eventually("the denial", Duration::from_secs(20), || {
+        (shadow_text(&board, ".cs-message")? == "Access to this match was refused.").then_some(())
+    })
+    .await;
+    board.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_bad_match_attribute_is_reported_not_a_panic() {
+    setup();
+    let board = mount("courtside-scoreboard", &[("match", "abc")]);
+    let text = eventually("the error text", Duration::from_secs(5), || shadow_text(&board, ".cs-message")).await;
+    assert!(text.contains("match must be a positive number"), "{text}");
+    board.remove();
+}
+
+#[wasm_bindgen_test]
+async fn two_scoreboards_for_one_match_share_one_subscription() {
+    setup();
+    let id = random_match_id();
+    publish(id, 10, 8).await;
+    let a = mount("courtside-scoreboard", &[("match", &id.to_string())]);
+    let b = mount("courtside-scoreboard", &[("match", &id.to_string()), ("size", "compact")]);
+    for board in [&a, &b] {
+        eventually("both boards", Duration::from_secs(20), || {
+            (shadow_text(board, "[data-score=home]")? == "10").then_some(())
+        })
+        .await;
+    }
+    let opened = courtside::client::connection::sockets_opened();
+    assert_eq!(opened, 1, "one socket for the whole page");
+    a.remove();
+    // The other board keeps its subscription and still updates.
+    tick(300).await;
+    publish(id, 12, 8).await;
+    eventually("the remaining board to update", Duration::from_secs(10), || {
+        (shadow_text(&b, "[data-score=home]")? == "12").then_some(())
+    })
+    .await;
+    b.remove();
+}
