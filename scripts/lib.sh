@@ -8,6 +8,7 @@ mkdir -p "$RUN_DIR"
 export PATH="$TOOLS/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 # Demo app credentials for the local Pusher server (not secrets: loopback only).
+# sockudo runs without its metrics port and HTTP rate limiter: it only ever listens on loopback.
 export PUSHER_APP_ID="${PUSHER_APP_ID:-courtside-demo}"
 export PUSHER_APP_KEY="${PUSHER_APP_KEY:-courtside-demo-key}"
 export PUSHER_APP_SECRET="${PUSHER_APP_SECRET:-courtside-demo-secret}"
@@ -74,6 +75,7 @@ start_sockudo() {
     SOCKUDO_DEFAULT_APP_SECRET="$PUSHER_APP_SECRET" \
     SOCKUDO_DEFAULT_APP_MAX_CONNECTIONS="${SOCKUDO_MAX_CONNECTIONS:-2000}" \
     SOCKUDO_DEFAULT_APP_MAX_BACKEND_EVENTS_PER_SECOND="${SOCKUDO_MAX_EVENTS:-10000}" \
+    METRICS_ENABLED=false RATE_LIMITER_ENABLED=false \
     sockudo
 }
 

@@ -63,7 +63,7 @@ ls -l target/release-dist/courtside_bg.wasm target/release-dist/courtside.js | a
 say "4/4 the release build in headless Chromium (strict CSP page, live event, no page errors)"
 site="$ROOT/target/release-check"
 rm -rf "$site" && mkdir -p "$site"
-cp target/release-dist/courtside.js target/release-dist/courtside_bg.wasm target/release-dist/loader.js "$site/"
+cp -r target/release-dist/courtside.js target/release-dist/courtside_bg.wasm target/release-dist/loader.js target/release-dist/snippets "$site/"
 sed -e "s|{{GATEWAY}}|http://127.0.0.1:$GATEWAY_PORT|g" -e "s|{{WS_PORT}}|$SOCKUDO_PORT|g" -e "s|{{KEY}}|$PUSHER_APP_KEY|g" \
   tests/release/page.html >"$site/index.html"
 start_bg "page-$PAGE_PORT" "$PAGE_PORT" python3 -m http.server "$PAGE_PORT" --bind 127.0.0.1 --directory "$site"

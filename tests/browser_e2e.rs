@@ -22,6 +22,7 @@ fn setup() {
         tls: false,
         key: KEY.into(),
     });
+    courtside::embed::define();
 }
 
 fn document() -> web_sys::Document {

@@ -171,3 +171,19 @@ fn bad_payloads_are_errors_not_panics() {
         assert!(decode_message::<SerdeJson>("event.received", bad).is_err(), "{bad}");
     }
 }
+
+#[test]
+fn view_availability_follows_what_was_heard() {
+    use courtside::store::{Availability, MatchView};
+    let mut v = MatchView::new(123);
+    assert_eq!(v.availability, Availability::Loading);
+    v.mark_unknown();
+    assert_eq!(v.availability, Availability::UnknownMatch);
+    v.apply_message(&MatchMessage::Event(event(5, 2, 0, "in_progress")));
+    assert_eq!(v.availability, Availability::Ready, "a pushed event proves the match exists");
+    v.mark_unknown();
+    assert_eq!(v.availability, Availability::Ready, "a late 404 does not hide a live score");
+    v.mark_denied(403);
+    v.apply_snapshot(&snapshot(Some(9), 4, 0, "in_progress"));
+    assert_eq!(v.availability, Availability::Denied(403), "a denial stays visible");
+}

@@ -161,6 +161,10 @@ async fn list_matches(
 
 async fn get_match(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<serde_json::Value>, ApiError> {
     let id: u64 = id.parse().map_err(|_| ApiError::BadRequest("match id must be a positive integer"))?;
+    // Reading a match is allowed exactly when following its channel is.
+    if !validate::channel_allowed(&state.inner().config.channels, &format!("private-match.{id}")) {
+        return Err(ApiError::Forbidden("match not allowed"));
+    }
     state.with_league(|l| l.get(id).map(|m| Json(json!(m))))?.ok_or(ApiError::NotFound("unknown match"))
 }
 

@@ -59,12 +59,24 @@ pub fn configure_from_page() -> bool {
     true
 }
 
-#[wasm_bindgen(js_name = courtsideStart, start)]
-pub fn start() {
-    console_error_panic_hook::set_once();
-    configure_from_page();
+thread_local! {
+    static DEFINED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Define the custom elements (once per page).
+pub fn define() {
+    if DEFINED.with(|d| d.replace(true)) {
+        return;
+    }
     let mount = Closure::<dyn Fn(String, web_sys::HtmlElement, web_sys::ShadowRoot) -> JsValue>::new(mount);
     define_elements(mount.as_ref().unchecked_ref(), STYLE);
     // One closure for the life of the page: the element classes call it on every mount.
     mount.forget();
+}
+
+#[wasm_bindgen(js_name = courtsideStart, start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+    configure_from_page();
+    define();
 }

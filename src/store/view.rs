@@ -38,7 +38,8 @@ impl MatchView {
 
     pub fn apply_snapshot(&mut self, s: &MatchSnapshot) -> Applied {
         let applied = self.state.apply_snapshot(s);
-        if applied != Applied::Ignored {
+        // A denial stays visible: a snapshot does not make a refused channel live.
+        if applied != Applied::Ignored && !matches!(self.availability, Availability::Denied(_)) {
             self.availability = Availability::Ready;
         }
         applied
