@@ -12,6 +12,13 @@ Every flag has an environment variable; flags win.
                                     local: signs channel auth with the app secret
                                     upstream: forwards auth and reads to the stats API
   --listen, COURTSIDE_LISTEN        address to bind (default 127.0.0.1:8787)
+  COURTSIDE_TOKEN_KEY               key that signs widget tokens, 32+ characters, the same on every
+                                    replica; required outside demo mode (demo: a random key)
+  COURTSIDE_TOKEN_TTL_S             widget token lifetime in seconds, 30..3600 (default 300)
+  COURTSIDE_CACHE_TTL_MS            snapshot cache lifetime (default 2000)
+  COURTSIDE_RATE_PER_IP             requests per second per client address (default 50)
+  COURTSIDE_RATE_PER_TOKEN          requests per second per widget token (default 20)
+  COURTSIDE_TRUST_FORWARDED         1: take the client address from X-Forwarded-For (behind a proxy)
   COURTSIDE_ALLOWED_ORIGINS         comma-separated page origins allowed to call the gateway;
                                     required outside demo mode (demo: any origin)
   COURTSIDE_CHANNELS                channel allow-list, comma-separated, `*` as a suffix,
@@ -22,9 +29,12 @@ local and demo:
 demo:
   PUSHER_HTTP_URL                   the Pusher server's HTTP API (default http://127.0.0.1:6001)
   COURTSIDE_DEMO_PACE_MS            milliseconds between a match's events, MIN,MAX (default 1000,3000)
-upstream:
+upstream (and optionally local, for snapshots):
   STATS_API_URL                     base URL, e.g. https://stats-api.ds2.app
   STATS_API_TOKEN                   the Bearer token (secret; never logged)
+  STATS_API_AUTH_PATH               default /api/v1/broadcasting/auth
+  STATS_API_MATCH_PATH              default /api/v1/matches/{id}
+  STATS_API_LIVE_PATH               default /api/v1/matches?status=live
 ";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,11 +61,23 @@ impl std::fmt::Debug for AppCredentials {
 pub struct Upstream {
     pub base_url: String,
     pub token: String,
+    pub auth_path: String,
+    pub match_path: String,
+    pub live_path: String,
 }
 
 impl std::fmt::Debug for Upstream {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Upstream").field("base_url", &self.base_url).field("token", &"<redacted>").finish()
+    }
+}
+
+#[derive(Clone)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
     }
 }
 
@@ -70,6 +92,12 @@ pub struct Config {
     pub pusher_http_url: String,
     pub demo_pace_ms: (u64, u64),
     pub upstream: Option<Upstream>,
+    pub token_key: Secret,
+    pub token_ttl_s: u64,
+    pub cache_ttl_ms: u64,
+    pub rate_per_ip: u32,
+    pub rate_per_token: u32,
+    pub trust_forwarded: bool,
 }
 
 /// A configuration problem, naming the variable.
@@ -146,15 +174,57 @@ impl Config {
             }),
             Mode::Upstream => None,
         };
-        let upstream = match mode {
-            Mode::Upstream => {
+        let upstream = match (mode, env("STATS_API_URL")) {
+            (Mode::Demo, _) | (Mode::Local, None) => None,
+            (Mode::Upstream, _) | (Mode::Local, Some(_)) => {
                 let base_url = required("STATS_API_URL")?;
                 if !(base_url.starts_with("https://") || base_url.starts_with("http://")) {
                     return Err(ConfigError("STATS_API_URL must start with https:// or http://".into()));
                 }
-                Some(Upstream { base_url: base_url.trim_end_matches('/').to_owned(), token: required("STATS_API_TOKEN")? })
+                let path = |name: &str, default: &str| -> Result<String, ConfigError> {
+                    let p = env(name).unwrap_or_else(|| default.to_owned());
+                    if p.starts_with('/') {
+                        Ok(p)
+                    } else {
+                        Err(ConfigError(format!("{name} must start with /")))
+                    }
+                };
+                let match_path = path("STATS_API_MATCH_PATH", "/api/v1/matches/{id}")?;
+                if !match_path.contains("{id}") {
+                    return Err(ConfigError("STATS_API_MATCH_PATH must contain {id}".into()));
+                }
+                Some(Upstream {
+                    base_url: base_url.trim_end_matches('/').to_owned(),
+                    token: required("STATS_API_TOKEN")?,
+                    auth_path: path("STATS_API_AUTH_PATH", "/api/v1/broadcasting/auth")?,
+                    match_path,
+                    live_path: path("STATS_API_LIVE_PATH", "/api/v1/matches?status=live")?,
+                })
             }
-            _ => None,
+        };
+        let token_key = match env("COURTSIDE_TOKEN_KEY") {
+            Some(k) if k.len() >= 32 => k,
+            Some(_) => return Err(ConfigError("COURTSIDE_TOKEN_KEY must be at least 32 characters".into())),
+            None if mode == Mode::Demo => format!("{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..)),
+            None => return Err(ConfigError("COURTSIDE_TOKEN_KEY is required in this mode (32+ random characters)".into())),
+        };
+        let number = |name: &str, default: u64, min: u64, max: u64| -> Result<u64, ConfigError> {
+            match env(name) {
+                None => Ok(default),
+                Some(v) => match v.trim().parse::<u64>() {
+                    Ok(n) if (min..=max).contains(&n) => Ok(n),
+                    _ => Err(ConfigError(format!("{name} must be a number from {min} to {max}"))),
+                },
+            }
+        };
+        let token_ttl_s = number("COURTSIDE_TOKEN_TTL_S", 300, 30, 3600)?;
+        let cache_ttl_ms = number("COURTSIDE_CACHE_TTL_MS", 2000, 0, 60_000)?;
+        let rate_per_ip = number("COURTSIDE_RATE_PER_IP", 50, 1, 1_000_000)? as u32;
+        let rate_per_token = number("COURTSIDE_RATE_PER_TOKEN", 20, 1, 1_000_000)? as u32;
+        let trust_forwarded = match env("COURTSIDE_TRUST_FORWARDED").as_deref() {
+            None | Some("0") | Some("false") => false,
+            Some("1") | Some("true") => true,
+            Some(_) => return Err(ConfigError("COURTSIDE_TRUST_FORWARDED must be 1 or 0".into())),
         };
         let pusher_http_url = env("PUSHER_HTTP_URL").unwrap_or_else(|| "http://127.0.0.1:6001".into());
         let demo_pace_ms = match env("COURTSIDE_DEMO_PACE_MS") {
@@ -167,7 +237,22 @@ impl Config {
                 }
             }
         };
-        Ok(Parsed::Run(Config { mode, listen, allowed_origins, channels, app, pusher_http_url, demo_pace_ms, upstream }))
+        Ok(Parsed::Run(Config {
+            mode,
+            listen,
+            allowed_origins,
+            channels,
+            app,
+            pusher_http_url,
+            demo_pace_ms,
+            upstream,
+            token_key: Secret(token_key),
+            token_ttl_s,
+            cache_ttl_ms,
+            rate_per_ip,
+            rate_per_token,
+            trust_forwarded,
+        }))
     }
 }
 
@@ -201,10 +286,16 @@ mod tests {
         assert_eq!(parse(&[], &[]).unwrap_err().0, "PUSHER_APP_ID is required in this mode");
         let e = parse(&["--mode", "local"], &APP).unwrap_err();
         assert!(e.0.starts_with("COURTSIDE_ALLOWED_ORIGINS"), "{e}");
-        let e = parse(&["--mode=upstream"], &[("COURTSIDE_ALLOWED_ORIGINS", "https://a.example")]).unwrap_err();
+        let o = ("COURTSIDE_ALLOWED_ORIGINS", "https://a.example");
+        let e = parse(&["--mode=upstream"], &[o]).unwrap_err();
         assert_eq!(e.0, "STATS_API_URL is required in this mode");
-        let e = parse(&["--mode=upstream"], &[("COURTSIDE_ALLOWED_ORIGINS", "https://a.example"), ("STATS_API_URL", "https://x")]).unwrap_err();
+        let e = parse(&["--mode=upstream"], &[o, ("STATS_API_URL", "https://x")]).unwrap_err();
         assert_eq!(e.0, "STATS_API_TOKEN is required in this mode");
+        let e = parse(&["--mode=upstream"], &[o, ("STATS_API_URL", "https://x"), ("STATS_API_TOKEN", "t")]).unwrap_err();
+        assert!(e.0.starts_with("COURTSIDE_TOKEN_KEY is required"), "{e}");
+        let k = ("COURTSIDE_TOKEN_KEY", "short");
+        let e = parse(&["--mode=upstream"], &[o, ("STATS_API_URL", "https://x"), ("STATS_API_TOKEN", "t"), k]).unwrap_err();
+        assert!(e.0.starts_with("COURTSIDE_TOKEN_KEY must be"), "{e}");
     }
 
     #[test]
@@ -222,9 +313,23 @@ mod tests {
 
     #[test]
     fn secrets_are_redacted_in_debug_output() {
-        let mut v = APP.to_vec();
-        v[2] = ("PUSHER_APP_SECRET", "topsecretvalue");
-        let c = parse(&[], &v).unwrap();
-        assert!(!format!("{c:?}").contains("topsecretvalue"));
+        let c = parse(
+            &["--mode", "local"],
+            &[
+                ("PUSHER_APP_ID", "1"),
+                ("PUSHER_APP_KEY", "k"),
+                ("PUSHER_APP_SECRET", "topsecretvalue"),
+                ("COURTSIDE_ALLOWED_ORIGINS", "https://a.example"),
+                ("STATS_API_URL", "https://up.example"),
+                ("STATS_API_TOKEN", "bearer-secret-123"),
+                ("COURTSIDE_TOKEN_KEY", "token-key-0123456789abcdef0123456789"),
+            ],
+        )
+        .unwrap();
+        let shown = format!("{c:?}");
+        for secret in ["topsecretvalue", "bearer-secret-123", "token-key-0123456789abcdef0123456789"] {
+            assert!(!shown.contains(secret), "{secret} leaked in {shown}");
+        }
+        assert!(c.upstream.is_some(), "local mode may read snapshots upstream");
     }
 }

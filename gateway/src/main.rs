@@ -1,4 +1,5 @@
-use courtside_gateway::app::{router, run_league, AppState};
+use courtside_gateway::app::{router, run_housekeeping, run_league, AppState};
+use std::net::SocketAddr;
 use courtside_gateway::config::{Config, Mode, Parsed, HELP};
 
 #[tokio::main]
@@ -31,6 +32,7 @@ async fn main() {
     if demo {
         tokio::spawn(run_league(state.clone()));
     }
+    tokio::spawn(run_housekeeping(state.clone()));
     let shutdown = async {
         let ctrl_c = async {
             let _ = tokio::signal::ctrl_c().await;
@@ -49,7 +51,7 @@ async fn main() {
         tokio::select! { _ = ctrl_c => {}, _ = term => {} }
         tracing::info!("shutting down");
     };
-    if let Err(e) = axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await {
+    if let Err(e) = axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(shutdown).await {
         eprintln!("courtside-gateway: {e}");
         std::process::exit(1);
     }
