@@ -2,7 +2,10 @@
 const featured = document.getElementById('featured');
 
 async function liveMatches() {
-  const response = await fetch('/api/matches?status=live');
+  const minted = await fetch('/token', { method: 'POST' });
+  if (!minted.ok) throw new Error(`token answered ${minted.status}`);
+  const { token } = await minted.json();
+  const response = await fetch('/api/matches?status=live', { headers: { Authorization: `Bearer ${token}` } });
   if (!response.ok) throw new Error(`live list answered ${response.status}`);
   return (await response.json()).matches;
 }

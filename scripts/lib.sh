@@ -52,6 +52,7 @@ start_bg() {
   port_open "$port" && die "port $port is taken by another program; set a different port (see README)"
   "$@" >"$RUN_DIR/$name.log" 2>&1 &
   local pid=$!
+  disown "$pid" 2>/dev/null || true
   echo "$pid" >"$RUN_DIR/$name.pid"
   wait_for_port "$port" "$name" "$pid"
   say "$name listening on 127.0.0.1:$port"

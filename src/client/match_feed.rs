@@ -3,6 +3,7 @@
 use super::connection::{ChannelListener, ChannelSignal, Connection};
 use super::http::{get_json, HttpResult};
 use super::json::BrowserJson;
+use super::token::with_token;
 use crate::protocol::SubscriptionError;
 use crate::store::{decode_message, MatchMessage, MatchSnapshot};
 use std::cell::Cell;
@@ -47,8 +48,14 @@ pub fn follow_match(conn: &Rc<Connection>, match_id: u64, on_update: Rc<dyn Fn(F
             let alive = alive.clone();
             let on_update = on_update.clone();
             let url = format!("{gateway}/api/matches/{match_id}");
+            let gateway = gateway.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                let update = match get_json::<MatchSnapshot>(&url, None).await {
+                let answer = with_token(&gateway, |token| {
+                    let url = url.clone();
+                    async move { get_json::<MatchSnapshot>(&url, Some(&token)).await }
+                })
+                .await;
+                let update = match answer {
                     HttpResult::Ok(s) if s.id == match_id => FeedUpdate::Snapshot(s),
                     HttpResult::Ok(_) => FeedUpdate::Trouble("snapshot for another match".into()),
                     HttpResult::Status(404) => FeedUpdate::UnknownMatch,

@@ -5,6 +5,7 @@ pub mod connection;
 pub mod http;
 pub mod json;
 pub mod match_feed;
+pub mod token;
 
 pub use connection::{shared, ChannelListener, ChannelSignal, ClientSettings, Connection, ConnectionView};
 pub use match_feed::{follow_match, FeedUpdate, MatchFeed};

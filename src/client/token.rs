@@ -1,0 +1,88 @@
+//! The widget token: minted by the gateway (`POST /token`), sent as Bearer with every auth and
+//! snapshot request, renewed before it expires and once more on a 401. One request in flight
+//! per page, however many widgets ask at once.
+
+use super::http::{post_form, HttpResult};
+use serde::Deserialize;
+use std::cell::RefCell;
+use std::future::Future;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::JsFuture;
+
+#[derive(Deserialize)]
+struct TokenBody {
+    token: String,
+    expires_in: f64,
+}
+
+/// Renew this long before the gateway's expiry, so a token never dies on the way.
+const MARGIN_MS: f64 = 30_000.0;
+
+thread_local! {
+    static CURRENT: RefCell<Option<(String, f64)>> = const { RefCell::new(None) };
+    static IN_FLIGHT: RefCell<Option<js_sys::Promise>> = const { RefCell::new(None) };
+}
+
+enum Failure {
+    Status(u16),
+    Failed(String),
+}
+
+async fn bearer(gateway: &str, renew: bool) -> Result<String, Failure> {
+    let now = js_sys::Date::now();
+    if !renew {
+        let valid = CURRENT.with(|c| c.borrow().as_ref().filter(|(_, exp)| *exp - MARGIN_MS > now).map(|(t, _)| t.clone()));
+        if let Some(t) = valid {
+            return Ok(t);
+        }
+    }
+    let promise = IN_FLIGHT.with(|f| {
+        f.borrow_mut()
+            .get_or_insert_with(|| {
+                let url = format!("{gateway}/token");
+                wasm_bindgen_futures::future_to_promise(async move {
+                    let result = post_form::<TokenBody>(&url, &[], None).await;
+                    IN_FLIGHT.with(|f| f.borrow_mut().take());
+                    match result {
+                        HttpResult::Ok(b) if !b.token.is_empty() && b.expires_in > 0.0 => {
+                            let expires_at = js_sys::Date::now() + b.expires_in * 1000.0;
+                            CURRENT.with(|c| *c.borrow_mut() = Some((b.token.clone(), expires_at)));
+                            Ok(JsValue::from_str(&b.token))
+                        }
+                        HttpResult::Ok(_) => Err(JsValue::from_str("token answer is empty")),
+                        HttpResult::Status(s) => Err(JsValue::from_f64(f64::from(s))),
+                        HttpResult::Failed(e) => Err(JsValue::from_str(&e)),
+                    }
+                })
+            })
+            .clone()
+    });
+    match JsFuture::from(promise).await {
+        Ok(v) => v.as_string().ok_or_else(|| Failure::Failed("token is not text".into())),
+        Err(e) => Err(match e.as_f64() {
+            Some(status) => Failure::Status(status as u16),
+            None => Failure::Failed(e.as_string().unwrap_or_else(|| "token request failed".into())),
+        }),
+    }
+}
+
+/// Run `send` with a valid token; on a 401, renew the token once and send again.
+pub async fn with_token<T, F, Fut>(gateway: &str, send: F) -> HttpResult<T>
+where
+    F: Fn(String) -> Fut,
+    Fut: Future<Output = HttpResult<T>>,
+{
+    let first = match bearer(gateway, false).await {
+        Ok(t) => send(t).await,
+        Err(Failure::Status(s)) => return HttpResult::Status(s),
+        Err(Failure::Failed(e)) => return HttpResult::Failed(e),
+    };
+    match first {
+        HttpResult::Status(401) => match bearer(gateway, true).await {
+            Ok(t) => send(t).await,
+            Err(Failure::Status(s)) => HttpResult::Status(s),
+            Err(Failure::Failed(e)) => HttpResult::Failed(e),
+        },
+        other => other,
+    }
+}
