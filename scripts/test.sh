@@ -2,7 +2,8 @@
 # Runs every test: native unit and integration tests, browser tests in headless Chromium
 # against a real sockudo and the real gateway, and the release build loaded in Chromium.
 # Ports (test-only, so a running demo is not disturbed): COURTSIDE_TEST_SOCKUDO_PORT (16001),
-# COURTSIDE_TEST_GATEWAY_PORT (18787), COURTSIDE_TEST_PAGE_PORT (18080).
+# COURTSIDE_TEST_GATEWAY_PORT (18787), COURTSIDE_TEST_PAGE_PORT (18080), COURTSIDE_TEST_PEER_PORT
+# (17001, the scripted Reverb-like peer of tests/peer).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
@@ -10,12 +11,14 @@ cd "$ROOT"
 SOCKUDO_PORT=${COURTSIDE_TEST_SOCKUDO_PORT:-16001}
 GATEWAY_PORT=${COURTSIDE_TEST_GATEWAY_PORT:-18787}
 PAGE_PORT=${COURTSIDE_TEST_PAGE_PORT:-18080}
+PEER_PORT=${COURTSIDE_TEST_PEER_PORT:-17001}
 started=$SECONDS
 
 "$ROOT/scripts/bootstrap.sh"
 
 cleanup() {
   stop_bg "page-$PAGE_PORT"
+  stop_bg "peer-$PEER_PORT"
   stop_bg "gateway-$GATEWAY_PORT"
   stop_bg "sockudo-$SOCKUDO_PORT"
 }
@@ -40,14 +43,17 @@ say "1/4 native tests (protocol engine, store, gateway)"
 run_logged "$RUN_DIR/native.log" cargo test --workspace || die "native tests failed (log: $RUN_DIR/native.log)"
 count <"$RUN_DIR/native.log"
 
-say "starting sockudo and the gateway for the browser tests"
+say "starting sockudo, the gateway and the scripted peer for the browser tests"
+cargo build -q -p courtside-peer
+start_bg "peer-$PEER_PORT" "$PEER_PORT" "$ROOT/target/debug/courtside-peer" "$PEER_PORT"
 start_sockudo "$SOCKUDO_PORT"
 start_gateway "$GATEWAY_PORT" "$SOCKUDO_PORT" \
   COURTSIDE_CHANNELS='private-match.*,private-competition.*,private-games,!private-match.403*'
 
-say "2/4 browser tests (wasm-bindgen-test, headless Chromium)"
+say "2/4 browser tests (wasm-bindgen-test, headless Chromium): end to end, and the $(grep -vc '^#' tests/scenarios.txt) fault scenarios of tests/scenarios.txt"
 export CHROMEDRIVER=/usr/bin/chromedriver
-export WASM_BINDGEN_TEST_TIMEOUT=60
+export WASM_BINDGEN_TEST_TIMEOUT=120
+export COURTSIDE_PEER_PORT="$PEER_PORT"
 export COURTSIDE_E2E_GATEWAY="http://127.0.0.1:$GATEWAY_PORT"
 export COURTSIDE_E2E_WS_PORT="$SOCKUDO_PORT"
 export COURTSIDE_E2E_KEY="$PUSHER_APP_KEY"

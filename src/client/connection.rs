@@ -119,8 +119,16 @@ thread_local! {
 
 impl Connection {
     fn new(settings: ClientSettings) -> Rc<Self> {
+        Self::standalone(settings, |_| {})
+    }
+
+    /// A connection of its own, outside the page's shared one, with engine settings adjusted
+    /// by `tune` (tests use short timeouts). Call [`Connection::shutdown`] when done.
+    pub fn standalone(settings: ClientSettings, tune: impl FnOnce(&mut Config)) -> Rc<Self> {
         let seed = (js_sys::Math::random() * 9.007_199_254_740_991e15) as u64;
-        let engine = Engine::new(Config::new(settings.socket_url.clone(), seed));
+        let mut config = Config::new(settings.socket_url.clone(), seed);
+        tune(&mut config);
+        let engine = Engine::new(config);
         let conn = Rc::new(Connection {
             inner: RefCell::new(Inner {
                 engine,
@@ -443,6 +451,18 @@ impl Connection {
     /// Retry a channel that failed (after the reader logged in, say).
     pub fn retry(self: &Rc<Self>, channel: &str) {
         self.drive(|e, now| e.retry(channel, now));
+    }
+
+    /// Close the socket, stop the timer and remove the page listeners.
+    pub fn shutdown(self: &Rc<Self>) {
+        self.drive(|e, now| e.disconnect(now));
+        let mut inner = self.inner.borrow_mut();
+        if let (Some(t), Some(w)) = (inner.timer.take(), web_sys::window()) {
+            w.clear_timeout_with_handle(t.handle);
+        }
+        for (target, name, cb) in inner.page_hooks.drain(..) {
+            let _ = target.remove_event_listener_with_callback(name, cb.as_ref().unchecked_ref());
+        }
     }
 
     /// Number of live listeners (tests check for leaks).

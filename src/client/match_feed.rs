@@ -6,8 +6,8 @@ use super::json::BrowserJson;
 use super::token::with_token;
 use crate::protocol::SubscriptionError;
 use crate::store::{decode_message, MatchMessage, MatchSnapshot};
-use std::cell::Cell;
-use std::rc::Rc;
+use std::cell::{Cell, RefCell};
+use std::rc::{Rc, Weak};
 
 /// Everything a match view needs to hear.
 #[derive(Debug, Clone)]
@@ -41,12 +41,18 @@ pub fn match_channel(match_id: u64) -> String {
 pub fn follow_match(conn: &Rc<Connection>, match_id: u64, on_update: Rc<dyn Fn(FeedUpdate)>) -> MatchFeed {
     let alive = Rc::new(Cell::new(true));
     let gateway = conn.settings().gateway.clone();
-    let fetch = {
+    // The fetch closure re-arms itself after a passing failure, through a weak handle.
+    let again: Rc<RefCell<Weak<dyn Fn()>>> = Rc::new(RefCell::new(Weak::<Box<dyn Fn()>>::new()));
+    let retries = Rc::new(Cell::new(0u32));
+    let fetch: Rc<dyn Fn()> = {
         let alive = alive.clone();
         let on_update = on_update.clone();
+        let again = again.clone();
         Rc::new(move || {
             let alive = alive.clone();
             let on_update = on_update.clone();
+            let again = again.clone();
+            let retries = retries.clone();
             let url = format!("{gateway}/api/matches/{match_id}");
             let gateway = gateway.clone();
             wasm_bindgen_futures::spawn_local(async move {
@@ -63,6 +69,22 @@ pub fn follow_match(conn: &Rc<Connection>, match_id: u64, on_update: Rc<dyn Fn(F
                     HttpResult::Status(s) => FeedUpdate::Trouble(format!("snapshot answered {s}")),
                     HttpResult::Failed(e) => FeedUpdate::Trouble(e),
                 };
+                if let FeedUpdate::Trouble(_) = update {
+                    // A passing failure: ask again a little later (three times at most).
+                    let attempt = retries.get();
+                    if attempt < 3 && alive.get() {
+                        retries.set(attempt + 1);
+                        if let (Some(w), Some(again)) = (web_sys::window(), again.borrow().upgrade()) {
+                            let cb = wasm_bindgen::closure::Closure::once_into_js(move || again());
+                            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(
+                                wasm_bindgen::JsCast::unchecked_ref(&cb),
+                                1500 * (attempt as i32 + 1),
+                            );
+                        }
+                    }
+                } else {
+                    retries.set(0);
+                }
                 if let FeedUpdate::UnknownMatch = update {
                     web_sys::console::warn_1(&format!("courtside: match {match_id} is unknown to the API").into());
                 }
@@ -72,6 +94,7 @@ pub fn follow_match(conn: &Rc<Connection>, match_id: u64, on_update: Rc<dyn Fn(F
             });
         })
     };
+    *again.borrow_mut() = Rc::downgrade(&fetch);
     fetch();
     let listener = {
         let alive = alive.clone();

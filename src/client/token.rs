@@ -19,8 +19,10 @@ struct TokenBody {
 const MARGIN_MS: f64 = 30_000.0;
 
 thread_local! {
-    static CURRENT: RefCell<Option<(String, f64)>> = const { RefCell::new(None) };
-    static IN_FLIGHT: RefCell<Option<js_sys::Promise>> = const { RefCell::new(None) };
+    /// Per gateway: the current token and when it expires (ms).
+    static CURRENT: RefCell<Vec<(String, String, f64)>> = const { RefCell::new(Vec::new()) };
+    /// Per gateway: the mint request in flight, shared by every caller.
+    static IN_FLIGHT: RefCell<Vec<(String, js_sys::Promise)>> = const { RefCell::new(Vec::new()) };
 }
 
 enum Failure {
@@ -31,31 +33,40 @@ enum Failure {
 async fn bearer(gateway: &str, renew: bool) -> Result<String, Failure> {
     let now = js_sys::Date::now();
     if !renew {
-        let valid = CURRENT.with(|c| c.borrow().as_ref().filter(|(_, exp)| *exp - MARGIN_MS > now).map(|(t, _)| t.clone()));
+        let valid = CURRENT.with(|c| {
+            c.borrow().iter().find(|(g, _, exp)| g == gateway && *exp - MARGIN_MS > now).map(|(_, t, _)| t.clone())
+        });
         if let Some(t) = valid {
             return Ok(t);
         }
     }
     let promise = IN_FLIGHT.with(|f| {
-        f.borrow_mut()
-            .get_or_insert_with(|| {
-                let url = format!("{gateway}/token");
-                wasm_bindgen_futures::future_to_promise(async move {
-                    let result = post_form::<TokenBody>(&url, &[], None).await;
-                    IN_FLIGHT.with(|f| f.borrow_mut().take());
-                    match result {
-                        HttpResult::Ok(b) if !b.token.is_empty() && b.expires_in > 0.0 => {
-                            let expires_at = js_sys::Date::now() + b.expires_in * 1000.0;
-                            CURRENT.with(|c| *c.borrow_mut() = Some((b.token.clone(), expires_at)));
-                            Ok(JsValue::from_str(&b.token))
-                        }
-                        HttpResult::Ok(_) => Err(JsValue::from_str("token answer is empty")),
-                        HttpResult::Status(s) => Err(JsValue::from_f64(f64::from(s))),
-                        HttpResult::Failed(e) => Err(JsValue::from_str(&e)),
-                    }
-                })
-            })
-            .clone()
+        let mut in_flight = f.borrow_mut();
+        if let Some((_, p)) = in_flight.iter().find(|(g, _)| g == gateway) {
+            return p.clone();
+        }
+        let url = format!("{gateway}/token");
+        let owner = gateway.to_owned();
+        let promise = wasm_bindgen_futures::future_to_promise(async move {
+            let result = post_form::<TokenBody>(&url, &[], None).await;
+            IN_FLIGHT.with(|f| f.borrow_mut().retain(|(g, _)| *g != owner));
+            match result {
+                HttpResult::Ok(b) if !b.token.is_empty() && b.expires_in > 0.0 => {
+                    let expires_at = js_sys::Date::now() + b.expires_in * 1000.0;
+                    CURRENT.with(|c| {
+                        let mut c = c.borrow_mut();
+                        c.retain(|(g, _, _)| *g != owner);
+                        c.push((owner.clone(), b.token.clone(), expires_at));
+                    });
+                    Ok(JsValue::from_str(&b.token))
+                }
+                HttpResult::Ok(_) => Err(JsValue::from_str("token answer is empty")),
+                HttpResult::Status(s) => Err(JsValue::from_f64(f64::from(s))),
+                HttpResult::Failed(e) => Err(JsValue::from_str(&e)),
+            }
+        });
+        in_flight.push((gateway.to_owned(), promise.clone()));
+        promise
     });
     match JsFuture::from(promise).await {
         Ok(v) => v.as_string().ok_or_else(|| Failure::Failed("token is not text".into())),

@@ -16,4 +16,4 @@ mod mounts;
 #[cfg(target_arch = "wasm32")]
 pub use elements::{configure_from_page, define, start};
 #[cfg(target_arch = "wasm32")]
-pub use mounts::{configure, Mounted};
+pub use mounts::{configure, scoreboard_on, Mounted};

@@ -2,7 +2,7 @@
 
 use super::host_events;
 use super::settings::Settings;
-use crate::client::{self, follow_match, ClientSettings, ConnectionView, FeedUpdate, MatchFeed};
+use crate::client::{self, follow_match, ClientSettings, Connection, ConnectionView, FeedUpdate, MatchFeed};
 use crate::protocol::ConnectionState;
 use crate::store::{Badge, MatchView};
 use crate::ui::{for_lang, Labels, Scoreboard};
@@ -115,8 +115,32 @@ fn mount_scoreboard(m: &mut Mounted, host: &web_sys::HtmlElement, settings: &Cli
         Ok(id) if id > 0 => id,
         _ => return Err(format!("<courtside-scoreboard match={raw:?}>: match must be a positive number")),
     };
-    let labels = labels_for(host);
     let conn = client::shared(settings);
+    bind_scoreboard(m, &conn, Some(host.clone()), match_id, labels_for(host));
+    Ok(())
+}
+
+/// Render a scoreboard for `match_id` into `container`, fed by `conn`. `host` receives the DOM
+/// events. Dropping the result takes everything down.
+pub fn scoreboard_on(
+    conn: &Rc<Connection>,
+    container: web_sys::Element,
+    host: Option<web_sys::HtmlElement>,
+    match_id: u64,
+    labels: &'static Labels,
+) -> Mounted {
+    let mut m = Mounted { feed: None, watcher: None, handle: None, owner: None, container };
+    bind_scoreboard(&mut m, conn, host, match_id, labels);
+    m
+}
+
+fn bind_scoreboard(
+    m: &mut Mounted,
+    conn: &Rc<Connection>,
+    host: Option<web_sys::HtmlElement>,
+    match_id: u64,
+    labels: &'static Labels,
+) {
     let owner = Owner::new();
     let (view, badge) = owner.with(|| (RwSignal::new(MatchView::new(match_id)), RwSignal::new(Badge::Reconnecting)));
     let host_for_updates = host.clone();
@@ -134,21 +158,22 @@ fn mount_scoreboard(m: &mut Mounted, host: &web_sys::HtmlElement, settings: &Cli
             FeedUpdate::Trouble(why) => web_sys::console::warn_1(&format!("courtside: {why}").into()),
         });
         let after = view.try_with_untracked(|v| (v.state.home_score, v.state.away_score, v.state.status, v.state.is_known()));
-        if let (Some((h0, a0, s0)), Some((h1, a1, s1, known))) = (before, after) {
+        if let (Some(host), Some((h0, a0, s0)), Some((h1, a1, s1, known))) = (&host_for_updates, before, after) {
             if known && (h0, a0) != (h1, a1) {
-                host_events::score(&host_for_updates, match_id, h1, a1);
+                host_events::score(host, match_id, h1, a1);
             }
             if known && s0 != s1 {
-                host_events::status(&host_for_updates, match_id, s1.as_str(), s0.as_str());
+                host_events::status(host, match_id, s1.as_str(), s0.as_str());
             }
         }
     });
-    m.feed = Some(follow_match(&conn, match_id, on_update));
-    let host_for_state = host.clone();
+    m.feed = Some(follow_match(conn, match_id, on_update));
     m.watcher = Some(conn.watch(move |cv| {
         let b = badge_of(cv);
         if badge.try_get_untracked().as_ref() != Some(&b) {
-            host_events::connection(&host_for_state, &b);
+            if let Some(host) = &host {
+                host_events::connection(host, &b);
+            }
             badge.try_set(b);
         }
     }));
@@ -160,5 +185,4 @@ fn mount_scoreboard(m: &mut Mounted, host: &web_sys::HtmlElement, settings: &Cli
     });
     m.handle = Some(Box::new(handle));
     m.owner = Some(owner);
-    Ok(())
 }
