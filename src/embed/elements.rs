@@ -74,6 +74,14 @@ pub fn define() {
     mount.forget();
 }
 
+/// A page's own channel authorizer, instead of the gateway's `/auth`:
+/// `import { setAuthorizer } from '.../courtside.js'; setAuthorizer(async (channel, socketId) => ({ auth }))`.
+/// Pass `null` to go back to the gateway.
+#[wasm_bindgen(js_name = setAuthorizer)]
+pub fn set_authorizer(authorizer: Option<js_sys::Function>) {
+    crate::client::auth::set_custom_authorizer(authorizer);
+}
+
 #[wasm_bindgen(js_name = courtsideStart, start)]
 pub fn start() {
     console_error_panic_hook::set_once();

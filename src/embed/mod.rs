@@ -14,6 +14,6 @@ mod host_events;
 mod mounts;
 
 #[cfg(target_arch = "wasm32")]
-pub use elements::{configure_from_page, define, start};
+pub use elements::{configure_from_page, define, set_authorizer, start};
 #[cfg(target_arch = "wasm32")]
 pub use mounts::{configure, scoreboard_on, Mounted};
