@@ -83,7 +83,8 @@ start_sockudo() {
 start_gateway() {
   local port=$1 sockudo_port=$2
   shift 2
-  cargo build -q -p courtside-gateway
+  local profile=${GATEWAY_PROFILE:-debug}
+  if [[ $profile == release ]]; then cargo build -q --release -p courtside-gateway; else cargo build -q -p courtside-gateway; fi
   start_bg "gateway-$port" "$port" env COURTSIDE_MODE=demo COURTSIDE_LISTEN="127.0.0.1:$port" \
-    PUSHER_HTTP_URL="http://127.0.0.1:$sockudo_port" "$@" "$ROOT/target/debug/courtside-gateway"
+    PUSHER_HTTP_URL="http://127.0.0.1:$sockudo_port" "$@" "$ROOT/target/$profile/courtside-gateway"
 }

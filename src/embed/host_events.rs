@@ -1,6 +1,8 @@
 //! DOM events a host page can listen to without touching the socket:
 //! `courtside:score` `{matchId, home, away}`, `courtside:status` `{matchId, status, previous}`,
-//! `courtside:connection` `{state}` (live, reconnecting, offline, failed).
+//! `courtside:connection` `{state}` (live, reconnecting, offline, failed), and
+//! `courtside:synced` `{matchId}` each time a snapshot has been merged (after every
+//! (re)subscription: the widget is caught up).
 
 use crate::store::Badge;
 use js_sys::{Object, Reflect};
@@ -46,4 +48,8 @@ pub fn connection(host: &HtmlElement, badge: &Badge) {
     };
     let _ = host.set_attribute("data-connection", state);
     emit(host, "courtside:connection", &[("state", state.into())]);
+}
+
+pub fn synced(host: &HtmlElement, match_id: u64) {
+    emit(host, "courtside:synced", &[("matchId", (match_id as f64).into())]);
 }

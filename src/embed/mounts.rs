@@ -146,6 +146,7 @@ fn bind_scoreboard(
     let host_for_updates = host.clone();
     let on_update = Rc::new(move |u: FeedUpdate| {
         let before = view.try_with_untracked(|v| (v.state.home_score, v.state.away_score, v.state.status));
+        let synced = matches!(u, FeedUpdate::Snapshot(_));
         view.try_update(|v| match u {
             FeedUpdate::Snapshot(s) => {
                 v.apply_snapshot(&s);
@@ -164,6 +165,9 @@ fn bind_scoreboard(
             }
             if known && s0 != s1 {
                 host_events::status(host, match_id, s1.as_str(), s0.as_str());
+            }
+            if synced {
+                host_events::synced(host, match_id);
             }
         }
     });
