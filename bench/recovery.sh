@@ -18,7 +18,7 @@ cleanup() { stop_bg "page-$PAGE_PORT"; stop_bg "gateway-$GATEWAY_PORT"; stop_bg 
 trap cleanup EXIT
 
 say "release build"
-trunk build --release --dist "$ROOT/target/bench-dist" >"$RUN_DIR/bench-release.log" 2>&1 || { tail -20 "$RUN_DIR/bench-release.log"; die "release build failed"; }
+"$ROOT/scripts/build-release.sh" "$ROOT/target/bench-dist" >"$RUN_DIR/bench-release.log" 2>&1 || { tail -20 "$RUN_DIR/bench-release.log"; die "release build failed"; }
 start_sockudo "$SOCKUDO_PORT"
 GATEWAY_PROFILE=release start_gateway "$GATEWAY_PORT" "$SOCKUDO_PORT" COURTSIDE_RATE_PER_IP=100000 COURTSIDE_RATE_PER_TOKEN=100000
 

@@ -22,6 +22,14 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
+# The release build rebuilds std for size on nightly (see scripts/build-release.sh).
+if rustup toolchain list | grep -q '^nightly'; then
+  rustup component list --toolchain nightly --installed | grep -q '^rust-src' \
+    || { say "adding rust-src to nightly"; rustup component add rust-src --toolchain nightly; }
+  rustup target list --toolchain nightly --installed | grep -qx wasm32-unknown-unknown \
+    || { say "adding wasm32 to nightly"; rustup target add wasm32-unknown-unknown --toolchain nightly; }
+fi
+
 # wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly.
 wbg=$(awk '$0 == "name = \"wasm-bindgen\"" { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
 [[ -n $wbg ]] || die "Cargo.lock names no wasm-bindgen version"

@@ -61,10 +61,12 @@ run_logged "$RUN_DIR/browser.log" cargo test --target wasm32-unknown-unknown \
   || die "browser tests failed (log: $RUN_DIR/browser.log)"
 count <"$RUN_DIR/browser.log"
 
-say "3/4 release build (trunk build --release, wasm-opt from binaryen 132)"
-trunk build --release --dist "$ROOT/target/release-dist" >"$RUN_DIR/release.log" 2>&1 \
+say "3/4 release build (scripts/build-release.sh: nightly build-std, wasm-opt -Oz from binaryen 132)"
+"$ROOT/scripts/build-release.sh" "$ROOT/target/release-dist" >"$RUN_DIR/release.log" 2>&1 \
   || { tail -n 40 "$RUN_DIR/release.log"; die "release build failed"; }
-ls -l target/release-dist/courtside_bg.wasm target/release-dist/courtside.js | awk '{print "  " $5 " B  " $9}'
+for f in courtside_bg.wasm courtside.js loader.js; do
+  printf '  %-18s %7d B  %6d B gzip -9\n' "$f" "$(stat -c %s "target/release-dist/$f")" "$(gzip -9c "target/release-dist/$f" | wc -c)"
+done
 
 say "4/4 the release build in headless Chromium (strict CSP page, live event, no page errors)"
 site="$ROOT/target/release-check"

@@ -11,7 +11,10 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
     let mut view = MatchView::new(123);
     for line in text.split('\n') {
-        let (kind, body) = line.split_at(line.len().min(1));
+        let (kind, body) = match line.char_indices().nth(1) {
+            Some((i, _)) => line.split_at(i),
+            None => (line, ""),
+        };
         let before: MatchState = view.state.clone();
         match kind {
             "e" | "s" => {

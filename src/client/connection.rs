@@ -299,7 +299,7 @@ impl Connection {
             }
             Event::Subscribed { channel } => self.notify_channel(&channel, &ChannelSignal::Subscribed),
             Event::SubscriptionFailed { channel, error, retrying } => {
-                web_sys::console::warn_1(&format!("courtside: {channel}: {error:?}").into());
+                web_sys::console::warn_1(&format!("courtside: {channel}: {error}").into());
                 self.notify_channel(&channel, &ChannelSignal::Failed { error, retrying });
             }
             Event::Message { channel, event, data } => {

@@ -112,7 +112,7 @@ pub fn follow_match(conn: &Rc<Connection>, match_id: u64, on_update: Rc<dyn Fn(F
                 ChannelSignal::Failed { error, retrying } => on_update(match error {
                     SubscriptionError::AuthRejected { status } if !retrying => FeedUpdate::Denied { status: *status },
                     SubscriptionError::Unauthorized { .. } => FeedUpdate::Denied { status: 403 },
-                    other => FeedUpdate::Trouble(format!("{other:?}")),
+                    other => FeedUpdate::Trouble(other.to_string()),
                 }),
             }
         })

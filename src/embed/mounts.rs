@@ -113,7 +113,7 @@ fn mount_scoreboard(m: &mut Mounted, host: &web_sys::HtmlElement, settings: &Cli
     let raw = host.get_attribute("match").unwrap_or_default();
     let match_id = match raw.trim().parse::<u64>() {
         Ok(id) if id > 0 => id,
-        _ => return Err(format!("<courtside-scoreboard match={raw:?}>: match must be a positive number")),
+        _ => return Err(format!("<courtside-scoreboard match=\"{raw}\">: match must be a positive number")),
     };
     let conn = client::shared(settings);
     bind_scoreboard(m, &conn, Some(host.clone()), match_id, labels_for(host));

@@ -46,7 +46,7 @@ impl Settings {
                 if valid_gateway(&g) {
                     s.gateway = g;
                 } else {
-                    problems.push(format!("data-gateway {g:?} is not a URL (https://… or /path)"));
+                    problems.push(format!("data-gateway \"{g}\" is not a URL (https://… or /path)"));
                 }
             }
             None => problems.push("data-gateway is missing: channel auth and scores need the site's gateway".into()),
@@ -56,20 +56,20 @@ impl Settings {
             if valid_host(h) {
                 s.host = h.to_owned();
             } else {
-                problems.push(format!("data-host {h:?} is not a host name"));
+                problems.push(format!("data-host \"{h}\" is not a host name"));
             }
         }
         if let Some(p) = attr("port") {
             match p.trim().parse::<u16>() {
                 Ok(p) if p > 0 => s.port = p,
-                _ => problems.push(format!("data-port {p:?} is not a port number")),
+                _ => problems.push(format!("data-port \"{p}\" is not a port number")),
             }
         }
         if let Some(t) = attr("tls") {
             match t.trim() {
                 "true" | "1" | "" => s.tls = true,
                 "false" | "0" => s.tls = false,
-                other => problems.push(format!("data-tls {other:?} must be true or false")),
+                other => problems.push(format!("data-tls \"{other}\" must be true or false")),
             }
         }
         if let Some(k) = attr("key") {
@@ -77,7 +77,7 @@ impl Settings {
             if valid_key(k) {
                 s.key = k.to_owned();
             } else {
-                problems.push(format!("data-key {k:?} is not an app key"));
+                problems.push(format!("data-key \"{k}\" is not an app key"));
             }
         }
         (s, problems)

@@ -11,6 +11,16 @@ pub enum SubscriptionError {
     Unauthorized { message: String },
 }
 
+impl core::fmt::Display for SubscriptionError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            SubscriptionError::AuthRejected { status } => write!(f, "auth refused with HTTP {status}"),
+            SubscriptionError::AuthUnavailable { reason } => write!(f, "auth unavailable: {reason}"),
+            SubscriptionError::Unauthorized { message } => write!(f, "subscription refused: {message}"),
+        }
+    }
+}
+
 impl SubscriptionError {
     /// Errors that will not go away by asking again.
     pub fn is_permanent(&self) -> bool {
