@@ -187,3 +187,75 @@ fn view_availability_follows_what_was_heard() {
     v.apply_snapshot(&snapshot(Some(9), 4, 0, "in_progress"));
     assert_eq!(v.availability, Availability::Denied(403), "a denial stays visible");
 }
+
+mod lists {
+    use super::*;
+    use courtside::store::{GameList, ListChange, ListScope};
+
+    fn snap(id: u64, competition: u64, status: &str, home: u32) -> MatchSnapshot {
+        let text = format!(
+            r#"{{"id":{id},"competition_id":{competition},"status":"{status}","home_team":{{"id":1,"name":"H"}},"away_team":{{"id":2,"name":"A"}},"home_score":{home},"away_score":0,"last_event":{{"id":{id}00,"type":"x"}}}}"#
+        );
+        <SerdeJson as courtside::protocol::JsonCodec>::decode(&text).unwrap()
+    }
+
+    fn event_for(match_id: u64, id: u64, home: u32, status: &str) -> MatchMessage {
+        let text = format!(
+            r#"{{"match_id":{match_id},"home_score":{home},"away_score":0,"status":"{status}","event":{{"id":{id},"type":"2pt_made"}}}}"#
+        );
+        decode_message::<SerdeJson>("event.received", &text).unwrap().unwrap()
+    }
+
+    #[test]
+    fn the_ticker_lists_live_games_in_a_stable_order_and_updates_in_place() {
+        let mut l = GameList::new(ListScope::Live);
+        assert_eq!(
+            l.apply_snapshot(&[snap(3, 4, "in_progress", 10), snap(1, 7, "in_progress", 5), snap(2, 4, "scheduled", 0)], 0),
+            ListChange::Membership
+        );
+        assert_eq!(l.ids(), vec![1, 3], "scheduled games are not on the ticker; order by id");
+        assert_eq!(l.apply_message(&event_for(3, 301, 12, "in_progress"), 10), ListChange::Updated(3));
+        assert_eq!(l.get(3).unwrap().state.home_score, 12);
+        assert_eq!(l.apply_message(&event_for(3, 301, 12, "in_progress"), 11), ListChange::None, "duplicate");
+        assert_eq!(l.apply_message(&event_for(2, 201, 2, "in_progress"), 12), ListChange::Membership, "a game goes live");
+        assert_eq!(l.ids(), vec![1, 2, 3]);
+    }
+
+    #[test]
+    fn finished_games_leave_the_ticker_after_the_delay() {
+        let mut l = GameList::new(ListScope::Live);
+        l.apply_snapshot(&[snap(1, 4, "in_progress", 5), snap(2, 4, "in_progress", 5)], 0);
+        let text = r#"{"match_id":1,"competition_id":4,"status":"finished","home_score":80,"away_score":70}"#;
+        let fin = decode_message::<SerdeJson>("status.changed", text).unwrap().unwrap();
+        assert_eq!(l.apply_message(&fin, 1_000), ListChange::Updated(1));
+        assert_eq!(l.next_removal(60_000), Some(61_000));
+        assert_eq!(l.remove_finished(60_999, 60_000), ListChange::None);
+        assert_eq!(l.remove_finished(61_000, 60_000), ListChange::Membership);
+        assert_eq!(l.ids(), vec![2]);
+        // A refreshed live list that no longer holds a game starts its leave delay too.
+        l.apply_snapshot(&[], 70_000);
+        assert_eq!(l.next_removal(60_000), Some(130_000));
+    }
+
+    #[test]
+    fn a_competition_keeps_only_its_games_and_keeps_finished_ones() {
+        let mut l = GameList::new(ListScope::Competition(4));
+        l.apply_snapshot(&[snap(1, 4, "finished", 80), snap(2, 7, "in_progress", 5), snap(3, 4, "scheduled", 0)], 0);
+        assert_eq!(l.ids(), vec![1, 3]);
+        assert_eq!(l.apply_message(&event_for(2, 201, 9, "in_progress"), 5), ListChange::None, "other competition");
+        assert_eq!(l.remove_finished(10_000_000, 1), ListChange::None);
+        let text = r#"{"match_id":9,"competition_id":4,"status":"in_progress","previous_status":"scheduled","home_score":0,"away_score":0}"#;
+        let started = decode_message::<SerdeJson>("status.changed", text).unwrap().unwrap();
+        assert_eq!(l.apply_message(&started, 6), ListChange::Membership, "new game learnt from the competition channel");
+        assert_eq!(l.ids(), vec![1, 3, 9]);
+    }
+
+    #[test]
+    fn three_hundred_games() {
+        let mut l = GameList::new(ListScope::Live);
+        let list: Vec<MatchSnapshot> = (1..=300).rev().map(|i| snap(i, 4, "in_progress", i as u32)).collect();
+        l.apply_snapshot(&list, 0);
+        assert_eq!(l.ids(), (1..=300).collect::<Vec<u64>>());
+        assert_eq!(l.apply_message(&event_for(150, 999_999, 1000, "in_progress"), 1), ListChange::Updated(150));
+    }
+}

@@ -268,6 +268,7 @@ async fn auth(
 #[derive(Deserialize)]
 struct ListQuery {
     status: Option<String>,
+    competition: Option<String>,
 }
 
 async fn list_matches(
@@ -280,11 +281,31 @@ async fn list_matches(
         Some("live") => true,
         Some(_) => return Err(ApiError::BadRequest("status must be live or all")),
     };
-    if let Some(body) = state.with_league(|l| json!({ "matches": if live_only { l.live() } else { l.all() } })) {
+    let competition = match q.competition.as_deref() {
+        None => None,
+        Some(c) => Some(c.parse::<u64>().map_err(|_| ApiError::BadRequest("competition must be a positive integer"))?),
+    };
+    if let Some(c) = competition {
+        if !validate::channel_allowed(&state.inner().config.channels, &format!("private-competition.{c}")) {
+            return Err(ApiError::Forbidden("competition not allowed"));
+        }
+    }
+    let listed = state.with_league(|l| {
+        let matches: Vec<_> = (if live_only { l.live() } else { l.all() })
+            .into_iter()
+            .filter(|m| competition.is_none_or(|c| m.competition_id == c))
+            .collect();
+        json!({ "matches": matches })
+    });
+    if let Some(body) = listed {
         return Ok(Json(body).into_response());
     }
     let upstream = state.inner().upstream.as_ref().ok_or(ApiError::NotFound("no read API is configured"))?;
-    let path = if live_only { upstream.live_path().to_owned() } else { upstream.live_path().replace("status=live", "status=all") };
+    let mut path = if live_only { upstream.live_path().to_owned() } else { upstream.live_path().replace("status=live", "status=all") };
+    if let Some(c) = competition {
+        path.push(if path.contains('?') { '&' } else { '?' });
+        path.push_str(&format!("competition={c}"));
+    }
     let answer = state.inner().cache.get_or_fetch(&path, || upstream.get(&path)).await;
     Ok(cached_response(&answer))
 }

@@ -159,11 +159,19 @@ impl League {
     fn schedule(&mut self, now_ms: u64, in_ms: u64) -> u64 {
         let id = self.next_match_id;
         self.next_match_id += 1;
-        let a = self.rng.usize(0..TEAMS.len());
-        let mut b = self.rng.usize(0..TEAMS.len() - 1);
-        if b >= a {
-            b += 1;
+        // Teams already on court tonight sit this one out (while enough teams are free).
+        let busy: Vec<u64> = self
+            .matches
+            .values()
+            .filter(|m| m.status != Status::Finished)
+            .flat_map(|m| [m.home_team.id, m.away_team.id])
+            .collect();
+        let mut free: Vec<usize> = (0..TEAMS.len()).filter(|i| !busy.contains(&(10 + *i as u64))).collect();
+        if free.len() < 2 {
+            free = (0..TEAMS.len()).collect();
         }
+        let a = free.swap_remove(self.rng.usize(0..free.len()));
+        let b = free[self.rng.usize(0..free.len())];
         let team = |i: usize| Team { id: 10 + i as u64, name: TEAMS[i].0.into(), short_name: TEAMS[i].1.into() };
         let m = Match {
             id,
@@ -389,10 +397,16 @@ mod tests {
         let l = League::new(1, (1000, 3000), 5, 1_000_000);
         assert_eq!(l.live().len(), 4);
         assert_eq!(l.all().iter().filter(|m| m.status == Status::Scheduled).count(), 1);
+        let mut teams = vec![];
+        for m in l.all() {
+            assert_ne!(m.home_team.id, m.away_team.id);
+            teams.extend([m.home_team.id, m.away_team.id]);
+        }
         for m in l.live() {
             assert!(m.last_event.is_some());
-            assert_ne!(m.home_team.id, m.away_team.id);
         }
+        let distinct: std::collections::BTreeSet<_> = teams.iter().collect();
+        assert_eq!(distinct.len(), teams.len(), "no team plays two games at once");
         let comps: std::collections::BTreeSet<u64> = l.all().iter().map(|m| m.competition_id).collect();
         assert_eq!(comps.len(), 2, "two competitions");
     }

@@ -14,7 +14,7 @@ export function define_elements(mount, css) {
   const define = (name) => {
     if (customElements.get(name)) return;
     customElements.define(name, class extends HTMLElement {
-      static get observedAttributes() { return ['match', 'competition', 'lang', 'interval']; }
+      static get observedAttributes() { return ['match', 'competition', 'lang', 'interval', 'leave-after']; }
       connectedCallback() { this._mount(); }
       disconnectedCallback() { this._unmount(); }
       attributeChangedCallback() { if (this._h) { this._unmount(); this._mount(); } }
@@ -32,6 +32,8 @@ export function define_elements(mount, css) {
     });
   };
   define('courtside-scoreboard');
+  define('courtside-ticker');
+  define('courtside-competition');
 }
 "#)]
 extern "C" {

@@ -16,4 +16,4 @@ mod mounts;
 #[cfg(target_arch = "wasm32")]
 pub use elements::{configure_from_page, define, set_authorizer, start};
 #[cfg(target_arch = "wasm32")]
-pub use mounts::{configure, scoreboard_on, Mounted};
+pub use mounts::{bind_games, configure, scoreboard_on, Mounted};

@@ -2,12 +2,14 @@
 
 use super::host_events;
 use super::settings::Settings;
-use crate::client::{self, follow_match, ClientSettings, Connection, ConnectionView, FeedUpdate, MatchFeed};
+use crate::client::connection::StateListener;
+use crate::client::{self, follow_games, follow_match, ClientSettings, Connection, ConnectionView, FeedUpdate, GamesFeed, GamesUpdate, MatchFeed};
 use crate::protocol::ConnectionState;
-use crate::store::{Badge, MatchView};
-use crate::ui::{for_lang, Labels, Scoreboard};
+use crate::store::{Badge, GameList, ListChange, ListScope, MatchMessage, MatchState, MatchView};
+use crate::ui::{for_lang, CarouselState, CompetitionGrid, GamesView, Labels, Scoreboard, Ticker};
 use leptos::prelude::*;
 use std::any::Any;
+use std::collections::HashMap;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -31,11 +33,37 @@ fn client_settings() -> Option<ClientSettings> {
     })
 }
 
+/// A browser interval, cleared when dropped.
+struct Interval {
+    handle: i32,
+    _callback: Closure<dyn FnMut()>,
+}
+
+impl Interval {
+    fn every(ms: i32, f: impl FnMut() + 'static) -> Option<Interval> {
+        let callback = Closure::<dyn FnMut()>::new(f);
+        let handle = web_sys::window()?
+            .set_interval_with_callback_and_timeout_and_arguments_0(callback.as_ref().unchecked_ref(), ms)
+            .ok()?;
+        Some(Interval { handle, _callback: callback })
+    }
+}
+
+impl Drop for Interval {
+    fn drop(&mut self) {
+        if let Some(w) = web_sys::window() {
+            w.clear_interval_with_handle(self.handle);
+        }
+    }
+}
+
 /// A mounted widget; JS calls `free()` on it when the element leaves the page.
 #[wasm_bindgen]
 pub struct Mounted {
+    timers: Vec<Interval>,
+    games: Option<GamesFeed>,
     feed: Option<MatchFeed>,
-    watcher: Option<client::connection::StateListener>,
+    watcher: Option<StateListener>,
     handle: Option<Box<dyn Any>>,
     owner: Option<Owner>,
     container: web_sys::Element,
@@ -44,6 +72,8 @@ pub struct Mounted {
 impl Drop for Mounted {
     fn drop(&mut self) {
         // Stop the inputs first, then the view, then the signals it read.
+        self.timers.clear();
+        self.games.take();
         self.feed.take();
         self.watcher.take();
         self.handle.take();
@@ -51,6 +81,35 @@ impl Drop for Mounted {
             owner.cleanup();
         }
         self.container.remove();
+    }
+}
+
+impl Mounted {
+    fn empty(container: web_sys::Element) -> Mounted {
+        Mounted { timers: vec![], games: None, feed: None, watcher: None, handle: None, owner: None, container }
+    }
+}
+
+/// A required positive-integer attribute.
+fn positive(host: &web_sys::HtmlElement, name: &str) -> Result<u64, String> {
+    let raw = host.get_attribute(name).unwrap_or_default();
+    match raw.trim().parse::<u64>() {
+        Ok(v) if v > 0 => Ok(v),
+        _ => Err(format!("<{} {name}=\"{raw}\">: {name} must be a positive number", host.local_name())),
+    }
+}
+
+/// An optional number of seconds within `range`; the default (with a warning) otherwise.
+fn seconds(host: &web_sys::HtmlElement, name: &str, default: u32, range: std::ops::RangeInclusive<u32>) -> u32 {
+    let Some(raw) = host.get_attribute(name) else { return default };
+    match raw.trim().parse::<u32>() {
+        Ok(v) if range.contains(&v) => v,
+        _ => {
+            web_sys::console::warn_1(
+                &format!("courtside: {name}=\"{raw}\" must be {} to {} seconds; using {default}", range.start(), range.end()).into(),
+            );
+            default
+        }
     }
 }
 
@@ -91,8 +150,7 @@ pub fn mount(kind: String, host: web_sys::HtmlElement, root: web_sys::ShadowRoot
     if root.append_child(&container).is_err() {
         return JsValue::NULL;
     }
-    let mut mounted =
-        Mounted { feed: None, watcher: None, handle: None, owner: None, container: container.clone() };
+    let mut mounted = Mounted::empty(container.clone());
     let Some(settings) = client_settings() else {
         web_sys::console::error_1(&"courtside: no settings; add data-gateway to the script tag".into());
         message(&container, "courtside: not configured");
@@ -100,6 +158,11 @@ pub fn mount(kind: String, host: web_sys::HtmlElement, root: web_sys::ShadowRoot
     };
     let result = match kind.as_str() {
         "courtside-scoreboard" => mount_scoreboard(&mut mounted, &host, &settings),
+        "courtside-ticker" => mount_games(&mut mounted, &host, &settings, ListScope::Live),
+        "courtside-competition" => match positive(&host, "competition") {
+            Ok(c) => mount_games(&mut mounted, &host, &settings, ListScope::Competition(c)),
+            Err(e) => Err(e),
+        },
         other => Err(format!("unknown element {other}")),
     };
     if let Err(e) = result {
@@ -110,14 +173,173 @@ pub fn mount(kind: String, host: web_sys::HtmlElement, root: web_sys::ShadowRoot
 }
 
 fn mount_scoreboard(m: &mut Mounted, host: &web_sys::HtmlElement, settings: &ClientSettings) -> Result<(), String> {
-    let raw = host.get_attribute("match").unwrap_or_default();
-    let match_id = match raw.trim().parse::<u64>() {
-        Ok(id) if id > 0 => id,
-        _ => return Err(format!("<courtside-scoreboard match=\"{raw}\">: match must be a positive number")),
-    };
+    let match_id = positive(host, "match")?;
     let conn = client::shared(settings);
     bind_scoreboard(m, &conn, Some(host.clone()), match_id, labels_for(host));
     Ok(())
+}
+
+fn mount_games(m: &mut Mounted, host: &web_sys::HtmlElement, settings: &ClientSettings, scope: ListScope) -> Result<(), String> {
+    let interval_s = seconds(host, "interval", 6, 2..=120);
+    let leave_s = seconds(host, "leave-after", 60, 0..=3600);
+    let conn = client::shared(settings);
+    bind_games(m, &conn, Some(host.clone()), scope, labels_for(host), interval_s, leave_s);
+    Ok(())
+}
+
+/// Render the ticker (live scope) or a competition grid into `m.container`, fed by `conn`.
+pub fn bind_games(
+    m: &mut Mounted,
+    conn: &Rc<Connection>,
+    host: Option<web_sys::HtmlElement>,
+    scope: ListScope,
+    labels: &'static Labels,
+    interval_s: u32,
+    leave_s: u32,
+) {
+    let owner = Owner::new();
+    let (ids, cards, badge, carousel) = owner.with(|| {
+        (
+            RwSignal::new(Vec::<u64>::new()),
+            StoredValue::new(HashMap::<u64, RwSignal<MatchState>>::new()),
+            RwSignal::new(Badge::Reconnecting),
+            CarouselState { index: RwSignal::new(0), hovered: RwSignal::new(false), focused: RwSignal::new(false) },
+        )
+    });
+    let list = Rc::new(RefCell::new(GameList::new(scope)));
+    // Copy the pure list into the signals: one card's signal for an in-place change, the id
+    // list (and new or dropped cards) only when membership changes.
+    let sync = {
+        let owner = owner.clone();
+        move |list: &GameList, change: ListChange| match change {
+            ListChange::None => {}
+            ListChange::Updated(id) => {
+                if let (Some(sig), Some(g)) = (cards.with_value(|c| c.get(&id).copied()), list.get(id)) {
+                    sig.try_set(g.state.clone());
+                }
+            }
+            ListChange::Refreshed | ListChange::Membership => {
+                cards.update_value(|c| {
+                    c.retain(|id, sig| {
+                        let keep = list.get(*id).is_some();
+                        if !keep {
+                            sig.dispose();
+                        }
+                        keep
+                    });
+                    for g in &list.matches {
+                        match c.get(&g.state.id) {
+                            Some(sig) => {
+                                if sig.try_with_untracked(|s| *s != g.state).unwrap_or(false) {
+                                    sig.try_set(g.state.clone());
+                                }
+                            }
+                            None => {
+                                let sig = owner.with(|| RwSignal::new(g.state.clone()));
+                                c.insert(g.state.id, sig);
+                            }
+                        }
+                    }
+                });
+                if change == ListChange::Membership {
+                    ids.try_set(list.ids());
+                }
+            }
+        }
+    };
+    let sync = Rc::new(sync);
+    let on_update = {
+        let (list, sync, host) = (list.clone(), sync.clone(), host.clone());
+        Rc::new(move |u: GamesUpdate| {
+            let now = client::connection::now_ms();
+            let mut l = list.borrow_mut();
+            match u {
+                GamesUpdate::List(body) => {
+                    let change = l.apply_snapshot(&body.matches, now);
+                    sync(&l, change);
+                }
+                GamesUpdate::Message(msg) => {
+                    let before = match &msg {
+                        MatchMessage::Event(e) => l.get(e.match_id),
+                        MatchMessage::Status(s) => l.get(s.match_id),
+                    }
+                    .map(|g| (g.state.home_score, g.state.away_score, g.state.status));
+                    let change = l.apply_message(&msg, now);
+                    sync(&l, change);
+                    let id = match &msg {
+                        MatchMessage::Event(e) => e.match_id,
+                        MatchMessage::Status(s) => s.match_id,
+                    };
+                    if let (Some(host), Some(g)) = (&host, l.get(id)) {
+                        let (h0, a0, s0) = before.unwrap_or((0, 0, g.state.status));
+                        if (h0, a0) != (g.state.home_score, g.state.away_score) {
+                            host_events::score(host, id, g.state.home_score, g.state.away_score);
+                        }
+                        if s0 != g.state.status {
+                            host_events::status(host, id, g.state.status.as_str(), s0.as_str());
+                        }
+                    }
+                }
+                GamesUpdate::Denied { status } => {
+                    web_sys::console::warn_1(&format!("courtside: the game list was refused ({status})").into());
+                }
+                GamesUpdate::Trouble(why) => web_sys::console::warn_1(&format!("courtside: {why}").into()),
+            }
+        })
+    };
+    m.games = Some(follow_games(conn, scope, on_update));
+    m.watcher = Some(watch_badge(conn, badge, host.clone()));
+    // Finished games leave the ticker after their delay.
+    if scope == ListScope::Live {
+        let (list, sync) = (list.clone(), sync.clone());
+        let leave_ms = u64::from(leave_s) * 1000;
+        m.timers.extend(Interval::every(1000, move || {
+            let mut l = list.borrow_mut();
+            let change = l.remove_finished(client::connection::now_ms(), leave_ms);
+            sync(&l, change);
+            let len = l.matches.len();
+            carousel.index.try_update(|i| *i = (*i).min(len.saturating_sub(1)));
+        }));
+        // Auto-advance, paused on hover, on focus and while the page is hidden.
+        m.timers.extend(Interval::every(interval_s as i32 * 1000, move || {
+            let hidden = web_sys::window().and_then(|w| w.document()).is_some_and(|d| d.hidden());
+            let paused = carousel.hovered.try_get_untracked().unwrap_or(true) || carousel.focused.try_get_untracked().unwrap_or(true);
+            if !hidden && !paused {
+                let len = ids.try_with_untracked(Vec::len).unwrap_or(0);
+                carousel.index.try_update(|i| *i = if len == 0 { 0 } else { (*i + 1) % len });
+            }
+        }));
+    }
+    let step = Callback::new(move |delta: i32| {
+        let len = ids.with_untracked(Vec::len) as i64;
+        if len > 0 {
+            carousel.index.update(|i| *i = (*i as i64 + i64::from(delta)).rem_euclid(len) as usize);
+        }
+    });
+    let games = GamesView { ids: ids.into(), cards };
+    let container: web_sys::HtmlElement = m.container.clone().unchecked_into();
+    let handle = owner.with(|| match scope {
+        ListScope::Live => leptos::mount::mount_to(container, move || {
+            view! { <Ticker games=games carousel=carousel badge=badge.into() labels=labels step=step /> }.into_any()
+        }),
+        ListScope::Competition(c) => leptos::mount::mount_to(container, move || {
+            view! { <CompetitionGrid games=games badge=badge.into() labels=labels competition=c /> }.into_any()
+        }),
+    });
+    m.handle = Some(Box::new(handle));
+    m.owner = Some(owner);
+}
+
+fn watch_badge(conn: &Rc<Connection>, badge: RwSignal<Badge>, host: Option<web_sys::HtmlElement>) -> StateListener {
+    conn.watch(move |cv| {
+        let b = badge_of(cv);
+        if badge.try_get_untracked().as_ref() != Some(&b) {
+            if let Some(host) = &host {
+                host_events::connection(host, &b);
+            }
+            badge.try_set(b);
+        }
+    })
 }
 
 /// Render a scoreboard for `match_id` into `container`, fed by `conn`. `host` receives the DOM
@@ -129,7 +351,7 @@ pub fn scoreboard_on(
     match_id: u64,
     labels: &'static Labels,
 ) -> Mounted {
-    let mut m = Mounted { feed: None, watcher: None, handle: None, owner: None, container };
+    let mut m = Mounted::empty(container);
     bind_scoreboard(&mut m, conn, host, match_id, labels);
     m
 }
@@ -172,15 +394,7 @@ fn bind_scoreboard(
         }
     });
     m.feed = Some(follow_match(conn, match_id, on_update));
-    m.watcher = Some(conn.watch(move |cv| {
-        let b = badge_of(cv);
-        if badge.try_get_untracked().as_ref() != Some(&b) {
-            if let Some(host) = &host {
-                host_events::connection(host, &b);
-            }
-            badge.try_set(b);
-        }
-    }));
+    m.watcher = Some(watch_badge(conn, badge, host));
     let container: web_sys::HtmlElement = m.container.clone().unchecked_into();
     let handle = owner.with(|| {
         leptos::mount::mount_to(container, move || {

@@ -1,13 +1,15 @@
 //! Pure match state: payload types, and the reducer that merges pushed events and snapshots
 //! into what a widget shows. No I/O, no DOM; tested natively.
 
+pub mod game_list;
 pub mod match_state;
 pub mod payload;
 pub mod view;
 
+pub use game_list::{GameList, ListChange, ListScope, ListedMatch};
 pub use match_state::{Applied, MatchState, Side};
 pub use view::{Availability, Badge, MatchView};
-pub use payload::{EventReceived, MatchList, MatchSnapshot, MatchStatus, StatEvent, StatusChanged, Team};
+pub use payload::{EventReceived, MatchListBody, MatchSnapshot, MatchStatus, StatEvent, StatusChanged, Team};
 
 /// A message on a match's channel, decoded.
 #[derive(Debug, Clone, PartialEq)]

@@ -113,6 +113,6 @@ pub struct MatchSnapshot {
 
 /// `GET /api/matches?status=live`
 #[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct MatchList {
+pub struct MatchListBody {
     pub matches: Vec<MatchSnapshot>,
 }

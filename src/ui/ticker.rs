@@ -1,0 +1,129 @@
+//! The ticker carousel and the competition grid: lists of game cards, keyed by match id so a
+//! game's card updates in place and only membership changes touch the list.
+
+use super::game_card::GameCard;
+use super::labels::Labels;
+use crate::store::{Badge, MatchState};
+use leptos::prelude::*;
+use std::collections::HashMap;
+
+/// The games to show: ids in order, and each game's own signal.
+#[derive(Clone, Copy)]
+pub struct GamesView {
+    pub ids: Signal<Vec<u64>>,
+    pub cards: StoredValue<HashMap<u64, RwSignal<MatchState>>>,
+}
+
+impl GamesView {
+    fn card(&self, id: u64, labels: &'static Labels) -> impl IntoView {
+        self.cards.with_value(|c| c.get(&id).copied()).map(|game| view! { <GameCard game=game.into() labels=labels /> })
+    }
+}
+
+/// Carousel state the host glue drives (auto-advance) and the controls change.
+#[derive(Clone, Copy)]
+pub struct CarouselState {
+    pub index: RwSignal<usize>,
+    /// Hover and focus pause auto-advance.
+    pub hovered: RwSignal<bool>,
+    pub focused: RwSignal<bool>,
+}
+
+fn badge_view(badge: Signal<Badge>, labels: &'static Labels) -> impl IntoView {
+    move || {
+        let (class, text) = match badge.get() {
+            Badge::Live => return None,
+            Badge::Reconnecting => ("cs-badge cs-badge-reconnecting", labels.reconnecting.to_owned()),
+            Badge::Offline => ("cs-badge cs-badge-offline", labels.offline.to_owned()),
+            Badge::Failed(why) => ("cs-badge cs-badge-failed", format!("{}: {why}", labels.failed)),
+        };
+        Some(view! { <span class=class role="status">{text}</span> })
+    }
+}
+
+#[component]
+pub fn Ticker(
+    games: GamesView,
+    carousel: CarouselState,
+    badge: Signal<Badge>,
+    labels: &'static Labels,
+    /// Called with -1 or +1 by the buttons, the arrow keys and swipes.
+    step: Callback<i32>,
+) -> impl IntoView {
+    let count = move || games.ids.with(Vec::len);
+    let index = move || carousel.index.get().min(count().saturating_sub(1));
+    let track_style = move || format!("transform: translateX(calc({} * (-1 * var(--cs-card-step, 212px))))", index());
+    let position = move || if count() == 0 { String::new() } else { format!("{} {} {}", index() + 1, labels.slide_of, count()) };
+    let swipe_start = StoredValue::new(None::<i32>);
+    view! {
+        <section
+            class="cs-ticker"
+            lang=labels.lang
+            role="region"
+            aria-roledescription="carousel"
+            aria-label=labels.live_games
+            tabindex="0"
+            on:mouseenter=move |_| carousel.hovered.set(true)
+            on:mouseleave=move |_| carousel.hovered.set(false)
+            on:focusin=move |_| carousel.focused.set(true)
+            on:focusout=move |_| carousel.focused.set(false)
+            on:keydown=move |e: web_sys::KeyboardEvent| match e.key().as_str() {
+                "ArrowLeft" => { e.prevent_default(); step.run(-1) }
+                "ArrowRight" => { e.prevent_default(); step.run(1) }
+                _ => {}
+            }
+            on:pointerdown=move |e: web_sys::PointerEvent| swipe_start.set_value(Some(e.client_x()))
+            on:pointerup=move |e: web_sys::PointerEvent| {
+                if let Some(x0) = swipe_start.get_value() {
+                    let dx = e.client_x() - x0;
+                    if dx.abs() > 40 { step.run(if dx < 0 { 1 } else { -1 }) }
+                }
+                swipe_start.set_value(None);
+            }
+        >
+            <header class="cs-head">
+                <span class="cs-status cs-live"><span class="cs-dot" aria-hidden="true"></span>{labels.live_games}</span>
+                <span class="cs-position" aria-live="polite">{position}</span>
+                {badge_view(badge, labels)}
+            </header>
+            <Show
+                when=move || { count() > 0 }
+                fallback=move || view! { <p class="cs-message">{labels.no_games}</p> }
+            >
+                <div class="cs-carousel">
+                    <button class="cs-nav cs-prev" type="button" aria-label=labels.previous on:click=move |_| step.run(-1)>"‹"</button>
+                    <div class="cs-viewport">
+                        <div class="cs-track" style=track_style>
+                            <For each=move || games.ids.get() key=|id| *id let:id>
+                                {games.card(id, labels)}
+                            </For>
+                        </div>
+                    </div>
+                    <button class="cs-nav cs-next" type="button" aria-label=labels.next on:click=move |_| step.run(1)>"›"</button>
+                </div>
+            </Show>
+        </section>
+    }
+}
+
+#[component]
+pub fn CompetitionGrid(games: GamesView, badge: Signal<Badge>, labels: &'static Labels, competition: u64) -> impl IntoView {
+    view! {
+        <section class="cs-competition" lang=labels.lang aria-label=format!("{} {competition}", labels.competition)>
+            <header class="cs-head">
+                <span class="cs-status">{format!("{} {competition}", labels.competition)}</span>
+                {badge_view(badge, labels)}
+            </header>
+            <Show
+                when=move || games.ids.with(|ids| !ids.is_empty())
+                fallback=move || view! { <p class="cs-message">{labels.no_games}</p> }
+            >
+                <div class="cs-grid">
+                    <For each=move || games.ids.get() key=|id| *id let:id>
+                        {games.card(id, labels)}
+                    </For>
+                </div>
+            </Show>
+        </section>
+    }
+}
