@@ -179,3 +179,63 @@ async fn two_scoreboards_for_one_match_share_one_subscription() {
     .await;
     b.remove();
 }
+
+fn count(el: &web_sys::Element, selector: &str) -> u32 {
+    el.shadow_root().and_then(|r| r.query_selector_all(selector).ok()).map_or(0, |l| l.length())
+}
+
+#[wasm_bindgen_test]
+async fn the_ticker_and_the_competition_show_the_leagues_live_games() {
+    setup();
+    let ticker = mount("courtside-ticker", &[("interval", "2"), ("lang", "en")]);
+    let competition = mount("courtside-competition", &[("competition", "4"), ("lang", "en")]);
+    eventually("ticker cards", Duration::from_secs(20), || (count(&ticker, ".cs-card") >= 1).then_some(())).await;
+    eventually("competition cards", Duration::from_secs(20), || (count(&competition, ".cs-card") >= 1).then_some(())).await;
+    let position = shadow_text(&ticker, ".cs-position").unwrap_or_default();
+    assert!(position.starts_with("1 of ") || position.starts_with("2 of "), "{position}");
+    let bad = mount("courtside-competition", &[("competition", "x")]);
+    let text = eventually("the error text", Duration::from_secs(5), || shadow_text(&bad, ".cs-message")).await;
+    assert!(text.contains("competition must be a positive number"), "{text}");
+    for el in [ticker, competition, bad] {
+        el.remove();
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_scoreboard_dispatches_score_events_to_the_host_page() {
+    use wasm_bindgen::closure::Closure;
+    setup();
+    let id = random_match_id();
+    publish(id, 1, 0).await;
+    let board = mount("courtside-scoreboard", &[("match", &id.to_string())]);
+    let seen = std::rc::Rc::new(std::cell::RefCell::new(Vec::<(f64, f64)>::new()));
+    let sink = seen.clone();
+    let on_score = Closure::<dyn FnMut(web_sys::CustomEvent)>::new(move |e: web_sys::CustomEvent| {
+        let d = e.detail();
+        let get = |k: &str| js_sys::Reflect::get(&d, &k.into()).ok().and_then(|v| v.as_f64()).unwrap_or(-1.0);
+        assert_eq!(get("matchId"), id as f64);
+        sink.borrow_mut().push((get("home"), get("away")));
+    });
+    // Listen on the document: the event bubbles out of the element.
+    document().add_event_listener_with_callback("courtside:score", on_score.as_ref().unchecked_ref()).unwrap();
+    eventually("live", Duration::from_secs(20), || (board.get_attribute("data-connection")? == "live").then_some(())).await;
+    eventually("the first score event", Duration::from_secs(20), || seen.borrow().first().copied()).await;
+    // Wait for the resubscribe snapshot to settle, then push.
+    let conn = courtside::client::shared(&courtside::client::ClientSettings {
+        socket_url: Settings { gateway: GATEWAY.into(), host: "127.0.0.1".into(), port: WS_PORT.parse().unwrap(), tls: false, key: KEY.into() }
+            .socket_url(env!("CARGO_PKG_VERSION")),
+        gateway: GATEWAY.into(),
+    });
+    let subscribed = std::rc::Rc::new(std::cell::Cell::new(false));
+    let flag = subscribed.clone();
+    let _l = conn.listen(&format!("private-match.{id}"), move |s| {
+        if matches!(s, courtside::client::ChannelSignal::Subscribed) {
+            flag.set(true);
+        }
+    });
+    eventually("the subscription", Duration::from_secs(20), || subscribed.get().then_some(())).await;
+    publish(id, 4, 0).await;
+    eventually("the pushed score event", Duration::from_secs(10), || seen.borrow().contains(&(4.0, 0.0)).then_some(())).await;
+    document().remove_event_listener_with_callback("courtside:score", on_score.as_ref().unchecked_ref()).unwrap();
+    board.remove();
+}
