@@ -102,7 +102,7 @@ async fn a_pushed_event_reaches_the_scoreboard() {
     let subscribed = std::rc::Rc::new(std::cell::Cell::new(false));
     let flag = subscribed.clone();
     let _listener = conn.listen(&format!("private-match.{id}"), move |s| {
-        if matches!(s, courtside::client::ChannelSignal::Subscribed) {
+        if matches!(s, courtside::client::ChannelSignal::Subscribed | courtside::client::ChannelSignal::AlreadySubscribed) {
             flag.set(true);
         }
     });
@@ -229,7 +229,7 @@ async fn a_scoreboard_dispatches_score_events_to_the_host_page() {
     let subscribed = std::rc::Rc::new(std::cell::Cell::new(false));
     let flag = subscribed.clone();
     let _l = conn.listen(&format!("private-match.{id}"), move |s| {
-        if matches!(s, courtside::client::ChannelSignal::Subscribed) {
+        if matches!(s, courtside::client::ChannelSignal::Subscribed | courtside::client::ChannelSignal::AlreadySubscribed) {
             flag.set(true);
         }
     });

@@ -148,14 +148,20 @@ fn two_references_share_one_subscription_and_leaving_one_keeps_the_other() {
     assert!(!h.e.subscribe("private-match.1", h.now), "second reference is not new");
     assert!(h.actions().is_empty(), "no second auth or subscribe");
     h.e.unsubscribe("private-match.1", h.now);
-    assert!(h.actions().is_empty(), "one reference left: no unsubscribe");
+    h.advance(10_000);
+    assert!(H::sent(&h.actions()).iter().all(|f| !f.contains("unsubscribe")), "one reference left: no unsubscribe");
     h.events();
     h.text(r#"{"event":"event.received","channel":"private-match.1","data":"{}"}"#);
     assert_eq!(h.events().len(), 1);
     h.e.unsubscribe("private-match.1", h.now);
+    assert!(h.actions().is_empty(), "the last reference lingers before unsubscribing");
+    h.advance(2_999);
+    assert!(h.actions().is_empty());
+    h.advance(1);
     let sent = H::sent(&h.actions());
     assert_eq!(sent.len(), 1);
     assert!(sent[0].contains("pusher:unsubscribe"));
+    assert!(h.e.subscriptions().get("private-match.1").is_none());
 }
 
 #[test]
@@ -167,11 +173,39 @@ fn no_delivery_after_leave_and_no_duplicates_after_rejoin() {
     h.events();
     h.text(r#"{"event":"event.received","channel":"private-match.1","data":"{}"}"#);
     assert!(h.events().iter().all(|e| !matches!(e, Event::Message { .. })), "left channels deliver nothing");
-    h.subscribe_ok("private-match.1");
+    // Back within the linger: no new auth, no new subscribe, one delivery per event.
+    assert!(!h.e.subscribe("private-match.1", h.now));
+    assert!(h.actions().is_empty());
+    h.advance(5_000);
+    assert!(H::sent(&h.actions()).iter().all(|f| !f.contains("unsubscribe")), "the rejoin cancelled the release");
     h.events();
     h.text(r#"{"event":"event.received","channel":"private-match.1","data":"{}"}"#);
     let msgs = h.events().into_iter().filter(|e| matches!(e, Event::Message { .. })).count();
     assert_eq!(msgs, 1, "exactly one delivery after rejoin");
+    // Back after the linger: a fresh subscription.
+    h.e.unsubscribe("private-match.1", h.now);
+    h.advance(3_000);
+    h.actions();
+    h.subscribe_ok("private-match.1");
+    h.events();
+    h.text(r#"{"event":"event.received","channel":"private-match.1","data":"{}"}"#);
+    let msgs = h.events().into_iter().filter(|e| matches!(e, Event::Message { .. })).count();
+    assert_eq!(msgs, 1);
+}
+
+#[test]
+fn a_lingering_channel_is_dropped_not_resubscribed_after_a_reconnect() {
+    let mut h = H::new();
+    h.connect();
+    h.subscribe_ok("private-match.1");
+    h.subscribe_ok("private-games");
+    h.e.unsubscribe("private-match.1", h.now);
+    h.e.handle_closed(h.now);
+    h.fire_until_open();
+    h.established("2.2", 30);
+    let auths: Vec<Action> = h.actions().into_iter().filter(|a| matches!(a, Action::Authorize { .. })).collect();
+    assert_eq!(auths, vec![Action::Authorize { channel: "private-games".into(), socket_id: "2.2".into() }]);
+    assert!(h.e.subscriptions().get("private-match.1").is_none());
 }
 
 #[test]

@@ -108,11 +108,21 @@ return h && a ? [h.textContent, a.textContent, n ? n.textContent : ''] : null;
 """
 
 
+MEASURE = """
+const b = document.getElementById('board').shadowRoot;
+const board = b.querySelector('.cs-board'), score = b.querySelector('[data-score=home]');
+const s = getComputedStyle(score), n = getComputedStyle(b.querySelector('.cs-name'));
+return { height: Math.round(board.getBoundingClientRect().height), font: s.fontSize + ' ' + s.fontFamily,
+         weight: s.fontWeight, color: s.color, spacing: n.letterSpacing + ' ' + n.textTransform };
+"""
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--page", required=True)
     ap.add_argument("--gateway", required=True)
     ap.add_argument("--screenshot")
+    ap.add_argument("--hostile", help="the hostile page's URL")
     args = ap.parse_args()
     match_id = random.randint(500_000, 900_000)
     publish = lambda h, a: request("POST", args.gateway + "/demo/publish",
@@ -137,6 +147,30 @@ def main():
         errors = [l for l in browser.logs() if l.get("level") == "SEVERE"]
         assert not errors, "page errors:\n" + "\n".join(l["message"] for l in errors)
         print("test release: no page errors under a strict CSP ... ok"); passed += 1
+        if args.hostile:
+            clean = browser.js(MEASURE)
+            browser.go(f"{args.hostile}?match={match_id}")
+            browser.wait("return document.body.dataset.churned === 'yes'", "100 adds and removes", timeout=60)
+            browser.wait(SCORES.replace("return h && a ?", "return h && a && h.textContent === '5' ?"), "the score on the hostile page")
+            hostile = browser.js(MEASURE)
+            twin = browser.js(MEASURE.replace("'board'", "'twin'"))
+            for key in ("height", "font", "weight", "color", "spacing"):
+                assert hostile[key] == clean[key], f"{key}: clean {clean[key]!r}, hostile {hostile[key]!r}"
+                assert twin[key] == clean[key], f"twin {key}: clean {clean[key]!r}, hostile {twin[key]!r}"
+            print("test hostile: global CSS does not change the widget ... ok"); passed += 1
+            stats = json.loads(browser.js("return document.body.dataset.afterChurn"))
+            assert stats["sockets"] == 1, f"sockets opened: {stats}"
+            print(f"test hostile: two boards and 100 mounts share one socket ... ok"); passed += 1
+            browser.js("window.dispatchEvent(new Event('courtside:cleanup')); return true")
+            after = json.loads(browser.wait("return document.body.dataset.afterCleanup", "cleanup stats"))
+            leftovers = {k: after[k] for k in ("channels", "listeners", "widgets", "timers") if after[k] != 0}
+            assert not leftovers, f"left behind after every element was removed: {after}"
+            print("test hostile: no listeners, timers or subscriptions left behind ... ok"); passed += 1
+            if args.screenshot:
+                browser.screenshot(args.screenshot.replace(".png", "-hostile.png"))
+            errors = [l for l in browser.logs() if l.get("level") == "SEVERE"]
+            assert not errors, "hostile page errors:\n" + "\n".join(l["message"] for l in errors)
+            print("test hostile: no page errors ... ok"); passed += 1
     finally:
         browser.close()
     print(f"test result: ok. {passed} passed; 0 failed")

@@ -31,6 +31,8 @@ pub struct ClientSettings {
 pub enum ChannelSignal {
     /// (Re)subscribed: refetch state to cover anything missed.
     Subscribed,
+    /// Joined a channel that was already subscribed and never interrupted: nothing was missed.
+    AlreadySubscribed,
     Failed { error: SubscriptionError, retrying: bool },
     Message { event: String, data: String },
 }
@@ -106,6 +108,11 @@ pub fn shared(settings: &ClientSettings) -> Rc<Connection> {
         *slot = Some(c.clone());
         c
     })
+}
+
+/// The page's connection, if a widget has created it.
+pub fn current() -> Option<Rc<Connection>> {
+    SHARED.with(|s| s.borrow().clone())
 }
 
 /// Sockets opened since the page loaded (tests and the hostile-page check read it).
@@ -424,13 +431,13 @@ impl Connection {
                     .is_some_and(|s| s.phase == crate::protocol::subscriptions::Phase::Subscribed)
         });
         if already_subscribed {
-            // A later listener on a live channel hears `Subscribed` too (after this call returns).
+            // A later listener on a live channel hears that it is live (after this call returns).
             let weak = Rc::downgrade(self);
             wasm_bindgen_futures::spawn_local(async move {
                 let Some(c) = weak.upgrade() else { return };
                 let callback = c.inner.borrow().channel_listeners.iter().find(|(i, _, _)| *i == id).map(|(_, _, f)| f.clone());
                 if let Some(f) = callback {
-                    f(&ChannelSignal::Subscribed);
+                    f(&ChannelSignal::AlreadySubscribed);
                 }
             });
         }

@@ -51,7 +51,7 @@ pub fn follow_games(conn: &Rc<Connection>, scope: ListScope, on_update: Rc<dyn F
         })
     };
     let fetch = fetcher(gateway, url, alive.clone(), on_list);
-    fetch();
+    fetch(false);
     let listeners = channels
         .iter()
         .enumerate()
@@ -63,7 +63,7 @@ pub fn follow_games(conn: &Rc<Connection>, scope: ListScope, on_update: Rc<dyn F
                 }
                 // The first channel decides when to backfill; the others only carry messages.
                 if i == 0 && matches!(signal, ChannelSignal::Subscribed) {
-                    fetch();
+                    fetch(true);
                 }
                 match channel_update(signal) {
                     Some(FeedUpdate::Message(m)) => on_update(GamesUpdate::Message(m)),

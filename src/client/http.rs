@@ -52,22 +52,36 @@ async fn send(url: &str, method: &str, body: Option<&str>, bearer: Option<&str>)
 }
 
 async fn json_body<T: DeserializeOwned>(response: Response) -> HttpResult<T> {
+    decode(raw_body(response).await)
+}
+
+async fn raw_body(response: Response) -> HttpResult<JsValue> {
     let body = match response.json() {
         Ok(p) => JsFuture::from(p).await,
         Err(e) => Err(e),
     };
     match body {
-        Ok(v) => match from_js(v) {
-            Ok(t) => HttpResult::Ok(t),
-            Err(e) => HttpResult::Failed(format!("unexpected body: {}", e.0)),
-        },
+        Ok(v) => HttpResult::Ok(v),
         Err(_) => HttpResult::Failed("body is not JSON".into()),
     }
 }
 
-pub async fn get_json<T: DeserializeOwned>(url: &str, bearer: Option<&str>) -> HttpResult<T> {
+/// Decode a parsed JSON body into `T`.
+pub fn decode<T: DeserializeOwned>(answer: HttpResult<JsValue>) -> HttpResult<T> {
+    match answer {
+        HttpResult::Ok(v) => match from_js(v) {
+            Ok(t) => HttpResult::Ok(t),
+            Err(e) => HttpResult::Failed(format!("unexpected body: {}", e.0)),
+        },
+        HttpResult::Status(s) => HttpResult::Status(s),
+        HttpResult::Failed(e) => HttpResult::Failed(e),
+    }
+}
+
+/// GET a JSON body, parsed by the browser but not decoded.
+pub async fn get_raw(url: &str, bearer: Option<&str>) -> HttpResult<JsValue> {
     match send(url, "GET", None, bearer).await {
-        Ok(r) if r.ok() => json_body(r).await,
+        Ok(r) if r.ok() => raw_body(r).await,
         Ok(r) => HttpResult::Status(r.status()),
         Err(e) => HttpResult::Failed(e),
     }

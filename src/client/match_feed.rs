@@ -40,7 +40,7 @@ pub fn match_channel(match_id: u64) -> String {
 /// Turn a channel signal into feed updates: messages decoded, failures classified.
 pub(super) fn channel_update(signal: &ChannelSignal) -> Option<FeedUpdate> {
     match signal {
-        ChannelSignal::Subscribed => None,
+        ChannelSignal::Subscribed | ChannelSignal::AlreadySubscribed => None,
         ChannelSignal::Message { event, data } => match decode_message::<BrowserJson>(event, data) {
             Ok(m) => m.map(FeedUpdate::Message),
             Err(e) => {
@@ -78,7 +78,7 @@ pub fn follow_match(conn: &Rc<Connection>, match_id: u64, on_update: Rc<dyn Fn(F
         })
     };
     let fetch = fetcher(gateway, url, alive.clone(), on_snapshot);
-    fetch();
+    fetch(false);
     let listener = {
         let alive = alive.clone();
         conn.listen(&match_channel(match_id), move |signal| {
@@ -86,7 +86,7 @@ pub fn follow_match(conn: &Rc<Connection>, match_id: u64, on_update: Rc<dyn Fn(F
                 return;
             }
             if let ChannelSignal::Subscribed = signal {
-                fetch();
+                fetch(true);
             }
             if let Some(update) = channel_update(signal) {
                 on_update(update);

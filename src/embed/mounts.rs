@@ -17,6 +17,26 @@ use wasm_bindgen::JsCast;
 
 thread_local! {
     static SETTINGS: RefCell<Option<Settings>> = const { RefCell::new(None) };
+    /// Widgets and widget timers alive now (the hostile-page test checks both reach zero).
+    static LIVE_WIDGETS: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+    static LIVE_TIMERS: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// `{sockets, channels, listeners, widgets, timers}`: what the page holds right now.
+#[wasm_bindgen(js_name = courtsideStats)]
+pub fn stats() -> JsValue {
+    let o = js_sys::Object::new();
+    let set = |k: &str, v: u32| {
+        let _ = js_sys::Reflect::set(&o, &k.into(), &v.into());
+    };
+    set("sockets", client::connection::sockets_opened());
+    let (channels, listeners) =
+        client::connection::current().map_or((0, 0), |c| (c.channel_count() as u32, c.listener_count() as u32));
+    set("channels", channels);
+    set("listeners", listeners);
+    set("widgets", LIVE_WIDGETS.with(|c| c.get()));
+    set("timers", LIVE_TIMERS.with(|c| c.get()));
+    o.into()
 }
 
 /// Set the page's connection settings (the script tag does this; tests call it directly).
@@ -45,6 +65,7 @@ impl Interval {
         let handle = web_sys::window()?
             .set_interval_with_callback_and_timeout_and_arguments_0(callback.as_ref().unchecked_ref(), ms)
             .ok()?;
+        LIVE_TIMERS.with(|c| c.set(c.get() + 1));
         Some(Interval { handle, _callback: callback })
     }
 }
@@ -54,6 +75,7 @@ impl Drop for Interval {
         if let Some(w) = web_sys::window() {
             w.clear_interval_with_handle(self.handle);
         }
+        LIVE_TIMERS.with(|c| c.set(c.get().saturating_sub(1)));
     }
 }
 
@@ -81,11 +103,13 @@ impl Drop for Mounted {
             owner.cleanup();
         }
         self.container.remove();
+        LIVE_WIDGETS.with(|c| c.set(c.get().saturating_sub(1)));
     }
 }
 
 impl Mounted {
     fn empty(container: web_sys::Element) -> Mounted {
+        LIVE_WIDGETS.with(|c| c.set(c.get() + 1));
         Mounted { timers: vec![], games: None, feed: None, watcher: None, handle: None, owner: None, container }
     }
 }

@@ -33,6 +33,9 @@ pub struct Config {
     pub backoff_cap_ms: Millis,
     /// A connection that stayed up this long resets the backoff.
     pub stable_after_ms: Millis,
+    /// A channel whose last listener left stays subscribed this long, so a widget that
+    /// comes straight back (a single-page app navigating) needs no new auth and subscribe.
+    pub linger_ms: Millis,
     /// Seed for the reconnect jitter.
     pub seed: u64,
 }
@@ -49,6 +52,7 @@ impl Config {
             backoff_base_ms: 500,
             backoff_cap_ms: 30_000,
             stable_after_ms: 15_000,
+            linger_ms: 3_000,
             seed,
         }
     }
@@ -186,7 +190,7 @@ impl Engine {
         let d = &self.deadlines;
         let subs = self.subs.iter().filter_map(|s| match s.phase {
             Phase::AuthRetryAt(t) => Some(t),
-            _ => None,
+            _ => s.release_at,
         });
         [d.reconnect, d.handshake, d.ping, d.pong, d.unavailable].into_iter().flatten().chain(subs).min()
     }
@@ -219,9 +223,20 @@ impl Engine {
         first
     }
 
-    /// Drops a reference; the last one unsubscribes, and later events on it are not delivered.
-    pub fn unsubscribe(&mut self, channel: &str, _now: Millis) {
-        if let Some(sub) = self.subs.release(channel) {
+    /// Drops a reference. After the last one, events on the channel are no longer delivered,
+    /// and the server is told after `linger_ms` unless a listener comes back first.
+    pub fn unsubscribe(&mut self, channel: &str, now: Millis) {
+        if self.subs.release(channel) {
+            if self.config.linger_ms == 0 {
+                self.release_now(channel);
+            } else if let Some(sub) = self.subs.get_mut(channel) {
+                sub.release_at = Some(now + self.config.linger_ms);
+            }
+        }
+    }
+
+    fn release_now(&mut self, channel: &str) {
+        if let Some(sub) = self.subs.remove(channel) {
             let told_server = matches!(sub.phase, Phase::Subscribing { .. } | Phase::Subscribed);
             if told_server && self.state == ConnectionState::Connected {
                 self.actions.push_back(Action::Send(frame::unsubscribe(channel)));
@@ -330,6 +345,15 @@ impl Engine {
             self.deadlines.reconnect = None;
             self.open(now);
         }
+        let released: Vec<String> = self
+            .subs
+            .iter()
+            .filter(|s| s.refs == 0 && s.release_at.is_some_and(|t| t <= now))
+            .map(|s| s.channel.clone())
+            .collect();
+        for channel in released {
+            self.release_now(&channel);
+        }
         let retry: Vec<String> = self
             .subs
             .iter()
@@ -413,6 +437,8 @@ impl Engine {
                 self.deadlines.unavailable = None;
                 self.deadlines.ping = Some(now + self.activity_timeout_ms());
                 self.set_state(ConnectionState::Connected);
+                // Channels nobody listens to any more are not worth a new auth.
+                self.subs.remove_idle();
                 let channels: Vec<String> = self
                     .subs
                     .iter()
@@ -436,7 +462,7 @@ impl Engine {
                 }
             }
             Inbound::ChannelEvent { channel, event, data } => {
-                let live = matches!(self.subs.get(&channel), Some(s) if s.phase == Phase::Subscribed);
+                let live = matches!(self.subs.get(&channel), Some(s) if s.phase == Phase::Subscribed && s.refs > 0);
                 if live {
                     self.events.push_back(Event::Message { channel, event, data });
                 }

@@ -48,6 +48,8 @@ pub struct Subscription {
     pub refs: u32,
     pub phase: Phase,
     pub auth_failures: u32,
+    /// No listener is left; the server is told at this time unless one comes back first.
+    pub release_at: Option<u64>,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -65,25 +67,42 @@ impl Subscriptions {
         self.list.iter_mut().find(|s| s.channel == channel)
     }
 
-    /// Adds a reference; true if the channel is new.
+    /// Adds a reference; true if the channel is new (a lingering one is not).
     pub fn add_ref(&mut self, channel: &str) -> bool {
         if let Some(s) = self.get_mut(channel) {
             s.refs += 1;
+            s.release_at = None;
             return false;
         }
-        self.list.push(Subscription { channel: channel.to_owned(), refs: 1, phase: Phase::Idle, auth_failures: 0 });
+        self.list.push(Subscription {
+            channel: channel.to_owned(),
+            refs: 1,
+            phase: Phase::Idle,
+            auth_failures: 0,
+            release_at: None,
+        });
         true
     }
 
-    /// Drops a reference; returns the removed subscription when it was the last one.
-    pub fn release(&mut self, channel: &str) -> Option<Subscription> {
-        let i = self.list.iter().position(|s| s.channel == channel)?;
-        self.list[i].refs -= 1;
-        if self.list[i].refs == 0 {
-            Some(self.list.remove(i))
-        } else {
-            None
+    /// Drops a reference; true when it was the last one.
+    pub fn release(&mut self, channel: &str) -> bool {
+        match self.get_mut(channel) {
+            Some(s) if s.refs > 0 => {
+                s.refs -= 1;
+                s.refs == 0
+            }
+            _ => false,
         }
+    }
+
+    pub fn remove(&mut self, channel: &str) -> Option<Subscription> {
+        let i = self.list.iter().position(|s| s.channel == channel)?;
+        Some(self.list.remove(i))
+    }
+
+    /// Forget every channel nobody listens to any more.
+    pub fn remove_idle(&mut self) {
+        self.list.retain(|s| s.refs > 0);
     }
 
     pub fn next_order(&mut self) -> u64 {
@@ -130,10 +149,13 @@ mod tests {
         assert!(t.add_ref("a"));
         assert!(!t.add_ref("a"));
         assert_eq!(t.get("a").map(|s| s.refs), Some(2));
-        assert!(t.release("a").is_none());
-        assert!(t.release("a").is_some());
-        assert!(t.get("a").is_none());
-        assert!(t.release("a").is_none(), "releasing an unknown channel is a no-op");
+        assert!(!t.release("a"));
+        assert!(t.release("a"), "the last reference");
+        assert_eq!(t.get("a").map(|s| s.refs), Some(0), "kept, lingering");
+        assert!(!t.add_ref("a"), "a lingering channel comes back without a new subscribe");
+        assert!(t.release("a"));
+        assert!(t.remove("a").is_some());
+        assert!(!t.release("a"), "releasing an unknown channel is a no-op");
     }
 
     #[test]

@@ -52,7 +52,8 @@ pub fn Ticker(
 ) -> impl IntoView {
     let count = move || games.ids.with(Vec::len);
     let index = move || carousel.index.get().min(count().saturating_sub(1));
-    let track_style = move || format!("transform: translateX(calc({} * (-1 * var(--cs-card-step, 212px))))", index());
+    // Set through the CSSOM (not a style attribute), which a strict style-src allows.
+    let track_transform = move || format!("translateX(calc({} * (-1 * var(--cs-card-step, 212px))))", index());
     let position = move || if count() == 0 { String::new() } else { format!("{} {} {}", index() + 1, labels.slide_of, count()) };
     let swipe_start = StoredValue::new(None::<i32>);
     view! {
@@ -93,7 +94,7 @@ pub fn Ticker(
                 <div class="cs-carousel">
                     <button class="cs-nav cs-prev" type="button" aria-label=labels.previous on:click=move |_| step.run(-1)>"‹"</button>
                     <div class="cs-viewport">
-                        <div class="cs-track" style=track_style>
+                        <div class="cs-track" style:transform=track_transform>
                             <For each=move || games.ids.get() key=|id| *id let:id>
                                 {games.card(id, labels)}
                             </For>
