@@ -20,7 +20,7 @@ import urllib.request
 CHROME_ARGS = [
     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--no-first-run", "--disable-quic", "--window-size=520,360",
+    "--no-first-run", "--disable-quic", "--window-size=560,720",
 ]
 
 
@@ -161,13 +161,13 @@ def main():
             stats = json.loads(browser.js("return document.body.dataset.afterChurn"))
             assert stats["sockets"] == 1, f"sockets opened: {stats}"
             print(f"test hostile: two boards and 100 mounts share one socket ... ok"); passed += 1
+            if args.screenshot:
+                browser.screenshot(args.screenshot.replace(".png", "-hostile.png"))
             browser.js("window.dispatchEvent(new Event('courtside:cleanup')); return true")
             after = json.loads(browser.wait("return document.body.dataset.afterCleanup", "cleanup stats"))
             leftovers = {k: after[k] for k in ("channels", "listeners", "widgets", "timers") if after[k] != 0}
             assert not leftovers, f"left behind after every element was removed: {after}"
             print("test hostile: no listeners, timers or subscriptions left behind ... ok"); passed += 1
-            if args.screenshot:
-                browser.screenshot(args.screenshot.replace(".png", "-hostile.png"))
             errors = [l for l in browser.logs() if l.get("level") == "SEVERE"]
             assert not errors, "hostile page errors:\n" + "\n".join(l["message"] for l in errors)
             print("test hostile: no page errors ... ok"); passed += 1
