@@ -20,7 +20,7 @@ import urllib.request
 CHROME_ARGS = [
     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--no-first-run", "--disable-quic", "--window-size=560,720",
+    "--no-first-run", "--disable-quic",
 ]
 
 
@@ -41,7 +41,7 @@ def free_port():
 
 
 class Browser:
-    def __init__(self):
+    def __init__(self, window="560,720"):
         self.port = free_port()
         self.driver = subprocess.Popen(
             [os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver"), f"--port={self.port}"],
@@ -60,7 +60,7 @@ class Browser:
         caps = {"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
             "goog:chromeOptions": {"binary": "/usr/bin/chromium",
-                                   "args": CHROME_ARGS + [f"--user-data-dir={tempfile.mkdtemp()}"]},
+                                   "args": CHROME_ARGS + [f"--window-size={window}", f"--user-data-dir={tempfile.mkdtemp()}"]},
             "goog:loggingPrefs": {"browser": "ALL"},
         }}}
         self.session = request("POST", self.base + "/session", caps)["value"]["sessionId"]
