@@ -239,3 +239,21 @@ async fn a_scoreboard_dispatches_score_events_to_the_host_page() {
     document().remove_event_listener_with_callback("courtside:score", on_score.as_ref().unchecked_ref()).unwrap();
     board.remove();
 }
+
+#[wasm_bindgen_test]
+async fn label_attributes_override_the_language_labels() {
+    setup();
+    let id = random_match_id();
+    publish(id, 3, 1).await;
+    let board = mount(
+        "courtside-scoreboard",
+        &[("match", &id.to_string()), ("lang", "es"), ("label-live", "EN DIRECTO"), ("label-last", "Jugada")],
+    );
+    eventually("the overridden labels", Duration::from_secs(20), || {
+        (shadow_text(&board, ".cs-status-text")? == "EN DIRECTO").then_some(())
+    })
+    .await;
+    assert_eq!(shadow_text(&board, ".cs-last-label").as_deref(), Some("Jugada"));
+    assert!(shadow_text(&board, ".cs-last-text").unwrap_or_default().starts_with("Triple"), "the rest stays Spanish");
+    board.remove();
+}

@@ -6,7 +6,7 @@ use crate::client::connection::StateListener;
 use crate::client::{self, follow_games, follow_match, ClientSettings, Connection, ConnectionView, FeedUpdate, GamesFeed, GamesUpdate, MatchFeed};
 use crate::protocol::ConnectionState;
 use crate::store::{Badge, GameList, ListChange, ListScope, MatchMessage, MatchState, MatchView};
-use crate::ui::{for_lang, CarouselState, CompetitionGrid, GamesView, Labels, Scoreboard, Ticker};
+use crate::ui::{for_lang, labels, CarouselState, CompetitionGrid, GamesView, Labels, Scoreboard, Ticker};
 use leptos::prelude::*;
 use std::any::Any;
 use std::collections::HashMap;
@@ -137,12 +137,58 @@ fn seconds(host: &web_sys::HtmlElement, name: &str, default: u32, range: std::op
     }
 }
 
+thread_local! {
+    /// Override texts and label sets built from them, kept for the page's life and shared by
+    /// every element with the same overrides, so re-mounting does not grow memory.
+    static INTERNED: RefCell<Vec<&'static str>> = const { RefCell::new(Vec::new()) };
+    static CUSTOM_LABELS: RefCell<Vec<&'static Labels>> = const { RefCell::new(Vec::new()) };
+}
+
+fn intern(value: &str) -> &'static str {
+    INTERNED.with(|i| {
+        let mut i = i.borrow_mut();
+        if let Some(s) = i.iter().find(|s| **s == value) {
+            return *s;
+        }
+        let s: &'static str = Box::leak(value.to_owned().into_boxed_str());
+        i.push(s);
+        s
+    })
+}
+
+/// The element's labels: its `lang` (or the browser's language), with any `label-live="…"`,
+/// `label-final="…"` … attributes taking precedence.
 fn labels_for(host: &web_sys::HtmlElement) -> &'static Labels {
     let lang = host
         .get_attribute("lang")
         .or_else(|| web_sys::window().and_then(|w| w.navigator().language()))
         .unwrap_or_default();
-    for_lang(&lang)
+    let base = for_lang(&lang);
+    let mut wanted = base.clone();
+    let mut overridden = false;
+    for name in labels::OVERRIDABLE {
+        let Some(value) = host.get_attribute(&format!("label-{name}")) else { continue };
+        let value = value.trim();
+        if value.is_empty() || value.len() > 80 {
+            continue;
+        }
+        if let Some(slot) = labels::override_slot(&mut wanted, name) {
+            *slot = intern(value);
+            overridden = true;
+        }
+    }
+    if !overridden {
+        return base;
+    }
+    CUSTOM_LABELS.with(|c| {
+        let mut known = c.borrow_mut();
+        if let Some(l) = known.iter().copied().find(|l| **l == wanted) {
+            return l;
+        }
+        let built: &'static Labels = Box::leak(Box::new(wanted));
+        known.push(built);
+        built
+    })
 }
 
 fn badge_of(view: &ConnectionView) -> Badge {

@@ -194,3 +194,32 @@ pub fn for_lang(tag: &str) -> &'static Labels {
         _ => &EN,
     }
 }
+
+/// The label a `label-…` attribute overrides, by its attribute name.
+pub fn override_slot<'a>(labels: &'a mut Labels, name: &str) -> Option<&'a mut &'static str> {
+    Some(match name {
+        "live" => &mut labels.live,
+        "final" => &mut labels.final_,
+        "scheduled" => &mut labels.scheduled,
+        "tip-off" => &mut labels.tip_off,
+        "loading" => &mut labels.loading,
+        "unknown-match" => &mut labels.unknown_match,
+        "denied" => &mut labels.denied,
+        "reconnecting" => &mut labels.reconnecting,
+        "offline" => &mut labels.offline,
+        "failed" => &mut labels.failed,
+        "last" => &mut labels.last_event,
+        "previous" => &mut labels.previous,
+        "next" => &mut labels.next,
+        "no-games" => &mut labels.no_games,
+        "live-games" => &mut labels.live_games,
+        "competition" => &mut labels.competition,
+        _ => return None,
+    })
+}
+
+/// The names `label-…` attributes may take.
+pub const OVERRIDABLE: &[&str] = &[
+    "live", "final", "scheduled", "tip-off", "loading", "unknown-match", "denied", "reconnecting", "offline",
+    "failed", "last", "previous", "next", "no-games", "live-games", "competition",
+];
