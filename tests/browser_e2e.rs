@@ -68,6 +68,25 @@ async fn publish(match_id: u64, home: u32, away: u32) {
     assert!(resp.ok(), "publish answered {}", resp.status());
 }
 
+/// Join the page connection's subscription to `private-match.{id}` and wait until it is live;
+/// keep the returned listener for as long as the subscription must stay.
+async fn subscribed(id: u64) -> courtside::client::ChannelListener {
+    let conn = courtside::client::shared(&courtside::client::ClientSettings {
+        socket_url: Settings { gateway: GATEWAY.into(), host: "127.0.0.1".into(), port: WS_PORT.parse().unwrap(), tls: false, key: KEY.into() }
+            .socket_url(env!("CARGO_PKG_VERSION")),
+        gateway: GATEWAY.into(),
+    });
+    let live = std::rc::Rc::new(std::cell::Cell::new(false));
+    let flag = live.clone();
+    let listener = conn.listen(&format!("private-match.{id}"), move |s| {
+        if matches!(s, courtside::client::ChannelSignal::Subscribed | courtside::client::ChannelSignal::AlreadySubscribed) {
+            flag.set(true);
+        }
+    });
+    eventually("the subscription", Duration::from_secs(20), || live.get().then_some(())).await;
+    listener
+}
+
 fn mount(tag: &str, attrs: &[(&str, &str)]) -> web_sys::Element {
     let el = document().create_element(tag).unwrap();
     for (k, v) in attrs {
@@ -94,19 +113,7 @@ async fn a_pushed_event_reaches_the_scoreboard() {
     .await;
     assert_eq!(shadow_text(&board, ".cs-name").as_deref(), Some("Home Testers"));
     // Wait until the channel is subscribed, then push: only the socket can deliver this one.
-    let conn = courtside::client::shared(&courtside::client::ClientSettings {
-        socket_url: Settings { gateway: GATEWAY.into(), host: "127.0.0.1".into(), port: WS_PORT.parse().unwrap(), tls: false, key: KEY.into() }
-            .socket_url(env!("CARGO_PKG_VERSION")),
-        gateway: GATEWAY.into(),
-    });
-    let subscribed = std::rc::Rc::new(std::cell::Cell::new(false));
-    let flag = subscribed.clone();
-    let _listener = conn.listen(&format!("private-match.{id}"), move |s| {
-        if matches!(s, courtside::client::ChannelSignal::Subscribed | courtside::client::ChannelSignal::AlreadySubscribed) {
-            flag.set(true);
-        }
-    });
-    eventually("the subscription", Duration::from_secs(20), || subscribed.get().then_some(())).await;
+    let _listener = subscribed(id).await;
     publish(id, 5, 0).await;
     eventually("the pushed score", Duration::from_secs(10), || {
         (shadow_text(&board, "[data-score=home]")? == "5").then_some(())
@@ -220,20 +227,7 @@ async fn a_scoreboard_dispatches_score_events_to_the_host_page() {
     document().add_event_listener_with_callback("courtside:score", on_score.as_ref().unchecked_ref()).unwrap();
     eventually("live", Duration::from_secs(20), || (board.get_attribute("data-connection")? == "live").then_some(())).await;
     eventually("the first score event", Duration::from_secs(20), || seen.borrow().first().copied()).await;
-    // Wait for the resubscribe snapshot to settle, then push.
-    let conn = courtside::client::shared(&courtside::client::ClientSettings {
-        socket_url: Settings { gateway: GATEWAY.into(), host: "127.0.0.1".into(), port: WS_PORT.parse().unwrap(), tls: false, key: KEY.into() }
-            .socket_url(env!("CARGO_PKG_VERSION")),
-        gateway: GATEWAY.into(),
-    });
-    let subscribed = std::rc::Rc::new(std::cell::Cell::new(false));
-    let flag = subscribed.clone();
-    let _l = conn.listen(&format!("private-match.{id}"), move |s| {
-        if matches!(s, courtside::client::ChannelSignal::Subscribed | courtside::client::ChannelSignal::AlreadySubscribed) {
-            flag.set(true);
-        }
-    });
-    eventually("the subscription", Duration::from_secs(20), || subscribed.get().then_some(())).await;
+    let _listener = subscribed(id).await;
     publish(id, 4, 0).await;
     eventually("the pushed score event", Duration::from_secs(10), || seen.borrow().contains(&(4.0, 0.0)).then_some(())).await;
     document().remove_event_listener_with_callback("courtside:score", on_score.as_ref().unchecked_ref()).unwrap();

@@ -1,5 +1,6 @@
 //! Leptos components. They render store state and call nothing but formatting.
 
+pub mod badge;
 pub mod format;
 pub mod game_card;
 pub mod labels;

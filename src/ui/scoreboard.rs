@@ -1,6 +1,7 @@
 //! The live scoreboard for one match. It renders a `MatchView` and a `Badge`; nothing else.
 
 use super::format;
+use super::badge::badge_view;
 use super::labels::Labels;
 use crate::store::{Availability, Badge, MatchStatus, MatchView, Side};
 use leptos::prelude::*;
@@ -34,15 +35,6 @@ pub fn Scoreboard(view: Signal<MatchView>, badge: Signal<Badge>, labels: &'stati
                 None => p,
             }
         })
-    };
-    let badge_view = move || {
-        let (class, text) = match badge.get() {
-            Badge::Live => return None,
-            Badge::Reconnecting => ("cs-badge cs-badge-reconnecting", labels.reconnecting.to_owned()),
-            Badge::Offline => ("cs-badge cs-badge-offline", labels.offline.to_owned()),
-            Badge::Failed(why) => ("cs-badge cs-badge-failed", format!("{}: {why}", labels.failed)),
-        };
-        Some(view! { <span class=class role="status">{text}</span> })
     };
     let row = move |side: Side| {
         let name = move || view.with(|v| format::team_name(&v.state, side));
@@ -102,7 +94,7 @@ pub fn Scoreboard(view: Signal<MatchView>, badge: Signal<Badge>, labels: &'stati
                     <span class="cs-status-text">{status_text}</span>
                 </span>
                 <span class="cs-clock">{period_clock}</span>
-                {badge_view}
+                {badge_view(badge, labels)}
             </header>
             {body}
             <div class="cs-sr" aria-live="polite" aria-atomic="true">{announcement}</div>

@@ -1,6 +1,7 @@
 //! The ticker carousel and the competition grid: lists of game cards, keyed by match id so a
 //! game's card updates in place and only membership changes touch the list.
 
+use super::badge::badge_view;
 use super::game_card::GameCard;
 use super::labels::Labels;
 use crate::store::{Badge, MatchState};
@@ -27,18 +28,6 @@ pub struct CarouselState {
     /// Hover and focus pause auto-advance.
     pub hovered: RwSignal<bool>,
     pub focused: RwSignal<bool>,
-}
-
-fn badge_view(badge: Signal<Badge>, labels: &'static Labels) -> impl IntoView {
-    move || {
-        let (class, text) = match badge.get() {
-            Badge::Live => return None,
-            Badge::Reconnecting => ("cs-badge cs-badge-reconnecting", labels.reconnecting.to_owned()),
-            Badge::Offline => ("cs-badge cs-badge-offline", labels.offline.to_owned()),
-            Badge::Failed(why) => ("cs-badge cs-badge-failed", format!("{}: {why}", labels.failed)),
-        };
-        Some(view! { <span class=class role="status">{text}</span> })
-    }
 }
 
 #[component]

@@ -1,0 +1,24 @@
+// The reference: the same job done with pusher-js + laravel-echo and plain DOM updates, the
+// way the stats API's documentation shows it, with the same gateway for tokens and auth.
+(async () => {
+  const cfg = { ...document.body.dataset, match: new URLSearchParams(location.search).get('match') };
+  const home = document.getElementById('home');
+  const away = document.getElementById('away');
+  window.__benchWatch(document.getElementById('board'), () => home.textContent);
+  const token = (await (await fetch(`${cfg.gateway}/token`, { method: 'POST' })).json()).token;
+  const headers = { Authorization: `Bearer ${token}` };
+  const snapshot = await (await fetch(`${cfg.gateway}/api/matches/${cfg.match}`, { headers })).json();
+  home.textContent = snapshot.home_score;
+  away.textContent = snapshot.away_score;
+  window.Pusher = Pusher;
+  const echo = new Echo.default({
+    broadcaster: 'reverb', key: cfg.key, wsHost: cfg.host, wsPort: Number(cfg.port), forceTLS: false,
+    enabledTransports: ['ws'], disableStats: true, authEndpoint: `${cfg.gateway}/auth`, auth: { headers },
+  });
+  echo.private(`match.${cfg.match}`)
+    .subscribed(() => { window.__ready = true; })
+    .listen('.event.received', (data) => {
+      home.textContent = data.home_score;
+      away.textContent = data.away_score;
+    });
+})();

@@ -1,0 +1,214 @@
+//! courtside against pusher-js + laravel-echo, side by side in one headless Chromium run.
+//!
+//! Both pages follow the same match on the same sockudo through the same gateway; a publisher
+//! sends `event.received` with home_score 1..=N at a steady rate; each page records, per score,
+//! the WebSocket message time and the time the DOM first showed it (bench/compare/pages/
+//! measure.js). Rounds alternate which page loads first. Prints a table and writes JSON.
+//! Configuration comes from bench/compare.sh through environment variables.
+
+use fantoccini::{Client, ClientBuilder};
+use serde_json::{json, Value};
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+fn env(name: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set (run bench/compare.sh)"))
+}
+
+fn env_num(name: &str, default: u64) -> u64 {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+struct Sizes {
+    raw: usize,
+    gzip: usize,
+    brotli: usize,
+}
+
+fn sizes(paths: &[String]) -> Sizes {
+    let mut s = Sizes { raw: 0, gzip: 0, brotli: 0 };
+    for p in paths {
+        let bytes = std::fs::read(p).unwrap_or_else(|e| panic!("{p}: {e}"));
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        gz.write_all(&bytes).expect("gzip in memory");
+        let gz = gz.finish().expect("gzip in memory");
+        let mut br = Vec::new();
+        {
+            let mut w = brotli::CompressorWriter::new(&mut br, 4096, 11, 22);
+            w.write_all(&bytes).expect("brotli in memory");
+        }
+        s.raw += bytes.len();
+        s.gzip += gz.len();
+        s.brotli += br.len();
+    }
+    s
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i]
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+    percentile(&v, 0.5)
+}
+
+async fn browser(port: u16) -> Client {
+    let caps = json!({
+        "goog:chromeOptions": {
+            "binary": "/usr/bin/chromium",
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     "--no-first-run", "--disable-quic", "--window-size=800,600",
+                     "--disable-background-timer-throttling", "--disable-renderer-backgrounding"]
+        }
+    });
+    let caps = caps.as_object().cloned().unwrap_or_default();
+    ClientBuilder::rustls()
+        .expect("rustls connector")
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await
+        .expect("chromedriver session")
+}
+
+async fn wait_js(c: &Client, script: &str, what: &str, limit: Duration) -> Value {
+    let start = Instant::now();
+    loop {
+        let v = c.execute(script, vec![]).await.unwrap_or(Value::Null);
+        if !v.is_null() && v != Value::Bool(false) {
+            return v;
+        }
+        assert!(start.elapsed() < limit, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+struct PageRun {
+    latencies: Vec<f64>,
+    lost: u64,
+    cold_start_ms: f64,
+    long_tasks: Vec<f64>,
+}
+
+async fn collect(c: &Client, events: u64, cold_start_ms: f64) -> PageRun {
+    let b = c.execute("return window.__bench", vec![]).await.expect("bench data");
+    let mut latencies = vec![];
+    let mut lost = 0;
+    for i in 1..=events {
+        let k = i.to_string();
+        match (b["msg"][&k].as_f64(), b["dom"][&k].as_f64()) {
+            (Some(m), Some(d)) => latencies.push(d - m),
+            (_, None) => lost += 1,
+            _ => {}
+        }
+    }
+    latencies.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+    let long_tasks = b["longTasks"].as_array().map(|a| a.iter().filter_map(Value::as_f64).collect()).unwrap_or_default();
+    PageRun { latencies, lost, cold_start_ms, long_tasks }
+}
+
+#[tokio::main]
+async fn main() {
+    let gateway = env("BENCH_GATEWAY");
+    let site = env("BENCH_SITE");
+    let driver_port = env_num("BENCH_DRIVER_PORT", 9515) as u16;
+    let events = env_num("BENCH_EVENTS", 2000);
+    let rate = env_num("BENCH_RATE", 50).max(1);
+    let rounds = env_num("BENCH_ROUNDS", 3);
+    let ours: Vec<String> = env("BENCH_OURS").split(',').map(|f| format!("{site}/{f}")).collect();
+    let theirs: Vec<String> = env("BENCH_THEIRS").split(',').map(|f| format!("{site}/{f}")).collect();
+    let http = reqwest::Client::new();
+    let publish = |id: u64, home: u64| {
+        let (http, gateway) = (http.clone(), gateway.clone());
+        async move {
+            http.post(format!("{gateway}/demo/publish"))
+                .json(&json!({ "match_id": id, "home_score": home, "away_score": 0, "kind": "ft_made" }))
+                .send()
+                .await
+                .and_then(|r| r.error_for_status())
+                .expect("publish");
+        }
+    };
+    let (mut c_runs, mut r_runs) = (vec![], vec![]);
+    for round in 0..rounds {
+        let id = 990_000 + (std::process::id() as u64 % 1000) * 10 + round;
+        publish(id, 0).await;
+        let pages = [("courtside", env("BENCH_COURTSIDE_URL")), ("reference", env("BENCH_REFERENCE_URL"))];
+        let order: Vec<usize> = if round % 2 == 0 { vec![0, 1] } else { vec![1, 0] };
+        let mut clients: Vec<Option<Client>> = vec![None, None];
+        let mut cold = [0.0f64; 2];
+        for &i in &order {
+            let c = browser(driver_port).await;
+            c.goto(&format!("{}?match={id}", pages[i].1)).await.expect("navigate");
+            let paint = wait_js(&c, "return window.__bench && window.__bench.firstPaint", "first paint", Duration::from_secs(30)).await;
+            cold[i] = paint.as_f64().unwrap_or(f64::NAN);
+            wait_js(&c, "return window.__ready === true", "subscription", Duration::from_secs(30)).await;
+            clients[i] = Some(c);
+        }
+        let mut tick = tokio::time::interval(Duration::from_micros(1_000_000 / rate));
+        for home in 1..=events {
+            tick.tick().await;
+            publish(id, home).await;
+        }
+        let done = format!("return !!(window.__bench.dom['{events}'])");
+        for c in clients.iter().flatten() {
+            let _ = tokio::time::timeout(Duration::from_secs(30), wait_js(c, &done, "the last event", Duration::from_secs(30))).await;
+        }
+        let (c, r) = (clients[0].take().expect("courtside page"), clients[1].take().expect("reference page"));
+        let cr = collect(&c, events, cold[0]).await;
+        let rr = collect(&r, events, cold[1]).await;
+        println!(
+            "round {}: courtside p50 {:.2} ms p99 {:.2} ms lost {} | reference p50 {:.2} ms p99 {:.2} ms lost {}",
+            round + 1,
+            percentile(&cr.latencies, 0.5),
+            percentile(&cr.latencies, 0.99),
+            cr.lost,
+            percentile(&rr.latencies, 0.5),
+            percentile(&rr.latencies, 0.99),
+            rr.lost
+        );
+        let _ = c.close().await;
+        let _ = r.close().await;
+        c_runs.push(cr);
+        r_runs.push(rr);
+    }
+    let summary = |runs: &[PageRun]| {
+        json!({
+            "p50_ms": median(runs.iter().map(|r| percentile(&r.latencies, 0.5)).collect()),
+            "p95_ms": median(runs.iter().map(|r| percentile(&r.latencies, 0.95)).collect()),
+            "p99_ms": median(runs.iter().map(|r| percentile(&r.latencies, 0.99)).collect()),
+            "p50_spread_ms": runs.iter().map(|r| percentile(&r.latencies, 0.5)).collect::<Vec<_>>(),
+            "lost": runs.iter().map(|r| r.lost).sum::<u64>(),
+            "cold_start_ms": median(runs.iter().map(|r| r.cold_start_ms).collect()),
+            "cold_start_spread_ms": runs.iter().map(|r| r.cold_start_ms).collect::<Vec<_>>(),
+            "longest_task_ms": runs.iter().flat_map(|r| r.long_tasks.iter().copied()).fold(0.0, f64::max),
+        })
+    };
+    let (cs, rs) = (summary(&c_runs), summary(&r_runs));
+    let (so, st) = (sizes(&ours), sizes(&theirs));
+    let ratio = |k: &str| cs[k].as_f64().unwrap_or(f64::NAN) / rs[k].as_f64().unwrap_or(f64::NAN);
+    println!("\n{:<34} {:>14} {:>22} {:>8}", "", "courtside", "pusher-js + echo + DOM", "ratio");
+    println!("{:<34} {:>14} {:>22} {:>8}", "size raw (B)", so.raw, st.raw, format!("{:.2}", so.raw as f64 / st.raw as f64));
+    println!("{:<34} {:>14} {:>22} {:>8}", "size gzip -9 (B)", so.gzip, st.gzip, format!("{:.2}", so.gzip as f64 / st.gzip as f64));
+    println!("{:<34} {:>14} {:>22} {:>8}", "size brotli 11 (B)", so.brotli, st.brotli, format!("{:.2}", so.brotli as f64 / st.brotli as f64));
+    for (label, key) in [("event→DOM p50 (ms)", "p50_ms"), ("event→DOM p95 (ms)", "p95_ms"), ("event→DOM p99 (ms)", "p99_ms"), ("cold start to first score (ms)", "cold_start_ms")] {
+        println!("{:<34} {:>14.2} {:>22.2} {:>8.2}", label, cs[key].as_f64().unwrap_or(f64::NAN), rs[key].as_f64().unwrap_or(f64::NAN), ratio(key));
+    }
+    println!("{:<34} {:>14} {:>22}", "events lost", cs["lost"], rs["lost"]);
+    println!("{:<34} {:>14} {:>22}", "longest task (ms)", cs["longest_task_ms"], rs["longest_task_ms"]);
+    println!("({events} events at {rate}/s, {rounds} rounds, medians over rounds; targets: size ≤ 60 KB gzip, latency ratio ≤ 1.0)");
+    let out = json!({
+        "events": events, "rate_per_s": rate, "rounds": rounds,
+        "size": { "courtside": { "raw": so.raw, "gzip": so.gzip, "brotli": so.brotli, "files": ours },
+                  "reference": { "raw": st.raw, "gzip": st.gzip, "brotli": st.brotli, "files": theirs } },
+        "courtside": cs, "reference": rs,
+    });
+    let path = env("BENCH_JSON");
+    std::fs::write(&path, serde_json::to_string_pretty(&out).unwrap_or_default()).expect("write results");
+    println!("written {path}");
+}
