@@ -8,8 +8,12 @@ use leptos::prelude::*;
 
 #[component]
 pub fn Scoreboard(view: Signal<MatchView>, badge: Signal<Badge>, labels: &'static Labels) -> impl IntoView {
-    let availability = move || view.with(|v| v.availability);
-    let status = move || view.with(|v| v.state.status);
+    // Memos, so that a score change re-runs only what shows the score: the body below is
+    // rebuilt when availability changes, not on every event.
+    let availability = Memo::new(move |_| view.with(|v| v.availability));
+    let status = Memo::new(move |_| view.with(|v| v.state.status));
+    let availability = move || availability.get();
+    let status = move || status.get();
     let status_text = move || match status() {
         MatchStatus::InProgress => labels.live.to_owned(),
         MatchStatus::Finished => labels.final_.to_owned(),
