@@ -28,12 +28,11 @@ GATEWAY_PROFILE=release start_gateway "$GATEWAY_PORT" "$SOCKUDO_PORT" COURTSIDE_
 
 site="$ROOT/target/compare-site"
 rm -rf "$site" && mkdir -p "$site"
-cp -r target/release-dist/courtside.js target/release-dist/courtside_bg.wasm target/release-dist/loader.js target/release-dist/snippets "$site/"
+stage_widget target/release-dist "$site"
 cp "$vendor/node_modules/pusher-js/dist/web/pusher.min.js" "$vendor/node_modules/laravel-echo/dist/echo.iife.js" "$site/"
 cp bench/compare/pages/*.js "$site/"
 for page in courtside reference; do
-  sed -e "s|{{GATEWAY}}|http://127.0.0.1:$GATEWAY_PORT|g" -e "s|{{WS_PORT}}|$SOCKUDO_PORT|g" -e "s|{{KEY}}|$PUSHER_APP_KEY|g" \
-    "bench/compare/pages/$page.html" >"$site/$page.html"
+  fill_page "bench/compare/pages/$page.html" "$site/$page.html" "$GATEWAY_PORT" "$SOCKUDO_PORT"
 done
 start_bg "page-$PAGE_PORT" "$PAGE_PORT" python3 -m http.server "$PAGE_PORT" --bind 127.0.0.1 --directory "$site"
 start_bg "compare-driver" "$DRIVER_PORT" /usr/bin/chromedriver --port="$DRIVER_PORT"

@@ -24,7 +24,7 @@ GATEWAY_PROFILE=release start_gateway "$GATEWAY_PORT" "$SOCKUDO_PORT" COURTSIDE_
 
 site="$ROOT/target/bench-site"
 rm -rf "$site" && mkdir -p "$site"
-cp -r target/bench-dist/courtside.js target/bench-dist/courtside_bg.wasm target/bench-dist/loader.js target/bench-dist/snippets "$site/"
+stage_widget target/bench-dist "$site"
 ids=$(seq -s, 800001 $((800000 + WIDGETS)))
 for id in ${ids//,/ }; do
   curl -sf -X POST -H 'Content-Type: application/json' "http://127.0.0.1:$GATEWAY_PORT/demo/publish" \

@@ -88,3 +88,15 @@ start_gateway() {
   start_bg "gateway-$port" "$port" env COURTSIDE_MODE=demo COURTSIDE_LISTEN="127.0.0.1:$port" \
     PUSHER_HTTP_URL="http://127.0.0.1:$sockudo_port" "$@" "$ROOT/target/$profile/courtside-gateway"
 }
+
+# stage_widget DIST SITE: copy the files a page needs to load the widget from a release build.
+stage_widget() {
+  mkdir -p "$2"
+  cp -r "$1/courtside.js" "$1/courtside_bg.wasm" "$1/loader.js" "$1/snippets" "$2/"
+}
+
+# fill_page TEMPLATE OUT GATEWAY_PORT SOCKUDO_PORT: a page template with its addresses filled in.
+fill_page() {
+  sed -e "s|{{GATEWAY}}|http://127.0.0.1:$3|g" -e "s|{{WS_PORT}}|$4|g" -e "s|{{KEY}}|$PUSHER_APP_KEY|g" \
+    -e "s|{{MATCH}}|1|g" "$1" >"$2"
+}

@@ -13,7 +13,7 @@ start_sockudo "$SOCKUDO_PORT"
 start_gateway "$GATEWAY_PORT" "$SOCKUDO_PORT"
 site="$ROOT/target/screens-site"
 rm -rf "$site" && mkdir -p "$site"
-cp -r target/release-dist/courtside.js target/release-dist/courtside_bg.wasm target/release-dist/loader.js target/release-dist/snippets "$site/"
+stage_widget target/release-dist "$site"
 match=$(curl -sf -X POST -H 'Origin: http://127.0.0.1' "http://127.0.0.1:$GATEWAY_PORT/token" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])' |
   xargs -I{} curl -sf -H 'Authorization: Bearer {}' "http://127.0.0.1:$GATEWAY_PORT/api/matches?status=live" |
   python3 -c 'import json,sys; print(json.load(sys.stdin)["matches"][0]["id"])')

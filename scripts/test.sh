@@ -71,11 +71,9 @@ done
 say "4/4 the release build in headless Chromium (strict CSP, live event, no page errors, the hostile page)"
 site="$ROOT/target/release-check"
 rm -rf "$site" && mkdir -p "$site"
-cp -r target/release-dist/courtside.js target/release-dist/courtside_bg.wasm target/release-dist/loader.js target/release-dist/snippets "$site/"
-sed -e "s|{{GATEWAY}}|http://127.0.0.1:$GATEWAY_PORT|g" -e "s|{{WS_PORT}}|$SOCKUDO_PORT|g" -e "s|{{KEY}}|$PUSHER_APP_KEY|g" \
-  tests/release/page.html >"$site/index.html"
-sed -e "s|{{GATEWAY}}|http://127.0.0.1:$GATEWAY_PORT|g" -e "s|{{WS_PORT}}|$SOCKUDO_PORT|g" -e "s|{{KEY}}|$PUSHER_APP_KEY|g" \
-  -e "s|{{MATCH}}|1|g" examples/hostile.html >"$site/hostile.html"
+stage_widget target/release-dist "$site"
+fill_page tests/release/page.html "$site/index.html" "$GATEWAY_PORT" "$SOCKUDO_PORT"
+fill_page examples/hostile.html "$site/hostile.html" "$GATEWAY_PORT" "$SOCKUDO_PORT"
 cp examples/hostile.css examples/hostile.js "$site/"
 start_bg "page-$PAGE_PORT" "$PAGE_PORT" python3 -m http.server "$PAGE_PORT" --bind 127.0.0.1 --directory "$site"
 run_logged "$RUN_DIR/release-check.log" python3 tests/release_check.py --page "http://127.0.0.1:$PAGE_PORT/" \
