@@ -257,6 +257,15 @@ fn mount_games(m: &mut Mounted, host: &web_sys::HtmlElement, settings: &ClientSe
     Ok(())
 }
 
+/// Card changes waiting for the next animation frame.
+#[derive(Default)]
+struct PendingCards {
+    ids: Vec<u64>,
+    all: bool,
+    membership: bool,
+    scheduled: bool,
+}
+
 /// Render the ticker (live scope) or a competition grid into `m.container`, fed by `conn`.
 pub fn bind_games(
     m: &mut Mounted,
@@ -277,19 +286,17 @@ pub fn bind_games(
         )
     });
     let list = Rc::new(RefCell::new(GameList::new(scope)));
-    // Copy the pure list into the signals: one card's signal for an in-place change, the id
-    // list (and new or dropped cards) only when membership changes.
-    let sync = {
-        let owner = owner.clone();
-        move |list: &GameList, change: ListChange| match change {
-            ListChange::None => {}
-            ListChange::Updated(id) => {
-                if let (Some(sig), Some(g)) = (cards.with_value(|c| c.get(&id).copied()), list.get(id)) {
-                    sig.try_set(g.state.clone());
-                }
-            }
-            ListChange::Refreshed | ListChange::Membership => {
-                cards.update_value(|c| {
+    // Copy the pure list into the signals once per animation frame: one card's signal for an
+    // in-place change, the id list (and new or dropped cards) only when membership changes. A
+    // game updated ten times within a frame is patched once; a hidden page does no DOM work.
+    let pending = Rc::new(RefCell::new(PendingCards::default()));
+    let flush: Rc<dyn Fn()> = {
+        let (list, pending, owner) = (list.clone(), pending.clone(), owner.clone());
+        Rc::new(move || {
+            let p = std::mem::take(&mut *pending.borrow_mut());
+            let list = list.borrow();
+            if p.all || p.membership {
+                cards.try_update_value(|c| {
                     c.retain(|id, sig| {
                         let keep = list.get(*id).is_some();
                         if !keep {
@@ -311,8 +318,38 @@ pub fn bind_games(
                         }
                     }
                 });
-                if change == ListChange::Membership {
+                if p.membership {
                     ids.try_set(list.ids());
+                }
+            } else {
+                for id in p.ids {
+                    if let (Some(Some(sig)), Some(g)) = (cards.try_with_value(|c| c.get(&id).copied()), list.get(id)) {
+                        sig.try_set(g.state.clone());
+                    }
+                }
+            }
+        })
+    };
+    let sync = {
+        let (pending, flush) = (pending.clone(), flush.clone());
+        move |_: &GameList, change: ListChange| {
+            let mut p = pending.borrow_mut();
+            match change {
+                ListChange::None => return,
+                ListChange::Updated(id) => {
+                    if !p.ids.contains(&id) {
+                        p.ids.push(id);
+                    }
+                }
+                ListChange::Refreshed => p.all = true,
+                ListChange::Membership => p.membership = true,
+            }
+            if !p.scheduled {
+                p.scheduled = true;
+                let flush = flush.clone();
+                let cb = Closure::once_into_js(move || flush());
+                if let Some(w) = web_sys::window() {
+                    let _ = w.request_animation_frame(cb.unchecked_ref());
                 }
             }
         }

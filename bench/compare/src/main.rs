@@ -112,8 +112,108 @@ async fn collect(c: &Client, events: u64, cold_start_ms: f64) -> PageRun {
     PageRun { latencies, lost, cold_start_ms, long_tasks }
 }
 
+/// The Pusher HTTP API's signed query string for a POST of `body` to `path`.
+fn sign_query(key: &str, secret: &str, path: &str, body: &str) -> String {
+    use hmac::{Hmac, Mac};
+    use md5::{Digest, Md5};
+    let ts = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let params = format!("auth_key={key}&auth_timestamp={ts}&auth_version=1.0&body_md5={}", hex::encode(Md5::digest(body)));
+    let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(secret.as_bytes()).expect("any key length");
+    mac.update(format!("POST\n{path}\n{params}").as_bytes());
+    format!("{params}&auth_signature={}", hex::encode(mac.finalize().into_bytes()))
+}
+
+/// 300 live games into a ticker at 5,000 events/s for 30 s (by default): events received vs
+/// sent, long tasks, and DOM patches per card per animation frame.
+async fn throughput() {
+    let gateway = env("BENCH_GATEWAY");
+    let pusher = env("BENCH_PUSHER_HTTP");
+    let (app_id, key, secret) = (env("PUSHER_APP_ID"), env("PUSHER_APP_KEY"), env("PUSHER_APP_SECRET"));
+    let games = env_num("BENCH_GAMES", 300);
+    let rate = env_num("BENCH_TP_RATE", 5000);
+    let seconds = env_num("BENCH_TP_SECONDS", 30);
+    let http = reqwest::Client::new();
+    let base = 700_000 + (std::process::id() as u64 % 1000) * 1000;
+    for i in 0..games {
+        http.post(format!("{gateway}/demo/publish"))
+            .json(&json!({ "match_id": base + i, "home_score": 0, "away_score": 0 }))
+            .send()
+            .await
+            .and_then(|r| r.error_for_status())
+            .expect("create a game");
+    }
+    let c = browser(env_num("BENCH_DRIVER_PORT", 9515) as u16).await;
+    c.goto(&env("BENCH_TICKER_URL")).await.expect("navigate");
+    wait_js(&c, "return window.__ready === true", "the ticker", Duration::from_secs(60)).await;
+    let cards = format!("return window.__cards() >= {games}");
+    wait_js(&c, &cards, "every game on the ticker", Duration::from_secs(60)).await;
+    let batch_path = format!("/apps/{app_id}/batch_events");
+    let per_tick = (rate / 50).max(1);
+    let mut tick = tokio::time::interval(Duration::from_millis(20));
+    let mut sent = 0u64;
+    let mut tasks = vec![];
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(seconds) {
+        tick.tick().await;
+        let mut batch = vec![];
+        for _ in 0..per_tick {
+            let game = base + sent % games;
+            let home = sent / games + 1;
+            let data = json!({ "match_id": game, "home_score": home, "away_score": 0, "current_period": 1,
+                               "current_clock": "10:00", "status": "in_progress",
+                               "event": { "id": 2_000_000_000u64 + sent, "type": "ft_made", "team_id": 1, "player_id": 7 } });
+            batch.push(json!({ "name": "event.received", "channel": "private-games", "data": data.to_string() }));
+            sent += 1;
+        }
+        for chunk in batch.chunks(100) {
+            let body = json!({ "batch": chunk }).to_string();
+            let url = format!("{pusher}{batch_path}?{}", sign_query(&key, &secret, &batch_path, &body));
+            let http = http.clone();
+            tasks.push(tokio::spawn(async move {
+                http.post(url).header("content-type", "application/json").body(body).send().await.map(|r| r.status().is_success()).unwrap_or(false)
+            }));
+        }
+    }
+    let mut failed_batches = 0;
+    for t in tasks {
+        if !t.await.unwrap_or(false) {
+            failed_batches += 1;
+        }
+    }
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let tp = c.execute("return window.__tp", vec![]).await.expect("throughput data");
+    let long: Vec<f64> = c
+        .execute("return window.__bench.longTasks", vec![])
+        .await
+        .ok()
+        .and_then(|v| v.as_array().map(|a| a.iter().filter_map(Value::as_f64).collect()))
+        .unwrap_or_default();
+    let _ = c.close().await;
+    let received = tp["received"].as_u64().unwrap_or(0);
+    let frames = tp["frames"].as_f64().unwrap_or(0.0);
+    let over_50 = long.iter().filter(|t| **t > 50.0).count();
+    let longest = long.iter().copied().fold(0.0, f64::max);
+    println!("\nthroughput: {games} games on one ticker, {rate} events/s for {seconds} s");
+    println!("  events sent {sent} ({failed_batches} batches refused by the server), received {received}, lost {}", sent.saturating_sub(received));
+    println!("  long tasks: {} in all, {over_50} over 50 ms, longest {longest:.0} ms", long.len());
+    println!(
+        "  DOM patches: at most {} per card per frame; {:.1} cards patched per frame on average ({} frames with patches)",
+        tp["maxPatchesPerCardPerFrame"], tp["patched"].as_f64().unwrap_or(0.0) / frames.max(1.0), frames
+    );
+    let out = json!({ "games": games, "rate_per_s": rate, "seconds": seconds, "sent": sent, "received": received,
+                      "failed_batches": failed_batches, "long_tasks": long.len(), "long_tasks_over_50ms": over_50,
+                      "longest_task_ms": longest, "max_patches_per_card_per_frame": tp["maxPatchesPerCardPerFrame"],
+                      "frames_with_patches": frames });
+    let path = env("BENCH_JSON").replace("compare-", "throughput-");
+    std::fs::write(&path, serde_json::to_string_pretty(&out).unwrap_or_default()).expect("write results");
+    println!("written {path}");
+}
+
 #[tokio::main]
 async fn main() {
+    if std::env::var("BENCH_MODE").as_deref() == Ok("throughput") {
+        return throughput().await;
+    }
     let gateway = env("BENCH_GATEWAY");
     let site = env("BENCH_SITE");
     let driver_port = env_num("BENCH_DRIVER_PORT", 9515) as u16;

@@ -1,0 +1,34 @@
+// Throughput page (courtside): counts event.received messages and, per animation frame, how many
+// DOM mutations each game card received (a card patched twice in one frame is wasted work).
+window.__tp = { received: 0, maxPatchesPerCardPerFrame: 0, frames: 0, patched: 0 };
+(() => {
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', (e) => {
+        // Only the benchmark's own events (ids from 2,000,000,000), not the demo league's.
+        if (typeof e.data === 'string' && /\\"id\\":200[01]\d{6}/.test(e.data)) window.__tp.received += 1;
+      });
+    }
+  };
+  let perCard = new Map();
+  const frame = () => {
+    for (const n of perCard.values()) {
+      if (n > window.__tp.maxPatchesPerCardPerFrame) window.__tp.maxPatchesPerCardPerFrame = n;
+    }
+    if (perCard.size) { window.__tp.frames += 1; window.__tp.patched += perCard.size; }
+    perCard = new Map();
+    requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
+  window.__tpWatch = (root, cardOf) => {
+    new MutationObserver((records) => {
+      const seen = new Set();
+      for (const r of records) {
+        const card = cardOf(r.target);
+        if (card && !seen.has(card)) { seen.add(card); perCard.set(card, (perCard.get(card) || 0) + 1); }
+      }
+    }).observe(root, { subtree: true, childList: true, characterData: true, attributes: true });
+  };
+})();
