@@ -5,7 +5,7 @@ use super::settings::Settings;
 use crate::client::connection::StateListener;
 use crate::client::{self, follow_games, follow_match, ClientSettings, Connection, ConnectionView, FeedUpdate, GamesFeed, GamesUpdate, MatchFeed};
 use crate::protocol::ConnectionState;
-use crate::store::{Badge, GameList, ListChange, ListScope, MatchMessage, MatchState, MatchView};
+use crate::store::{Badge, GameList, ListChange, ListScope, MatchState, MatchView};
 use crate::ui::{for_lang, labels, CarouselState, CompetitionGrid, GamesView, Labels, Scoreboard, Ticker};
 use leptos::prelude::*;
 use std::any::Any;
@@ -366,17 +366,10 @@ pub fn bind_games(
                     sync(&l, change);
                 }
                 GamesUpdate::Message(msg) => {
-                    let before = match &msg {
-                        MatchMessage::Event(e) => l.get(e.match_id),
-                        MatchMessage::Status(s) => l.get(s.match_id),
-                    }
-                    .map(|g| (g.state.home_score, g.state.away_score, g.state.status));
+                    let id = msg.match_id();
+                    let before = l.get(id).map(|g| (g.state.home_score, g.state.away_score, g.state.status));
                     let change = l.apply_message(&msg, now);
                     sync(&l, change);
-                    let id = match &msg {
-                        MatchMessage::Event(e) => e.match_id,
-                        MatchMessage::Status(s) => s.match_id,
-                    };
                     if let (Some(host), Some(g)) = (&host, l.get(id)) {
                         let (h0, a0, s0) = before.unwrap_or((0, 0, g.state.status));
                         if (h0, a0) != (g.state.home_score, g.state.away_score) {

@@ -109,11 +109,7 @@ impl GameList {
             Err(i) => {
                 // A game the list did not know: live games join the ticker; a competition
                 // learns its new games from the competition channel's status changes.
-                let joins = match self.scope {
-                    ListScope::Live => status == MatchStatus::InProgress,
-                    ListScope::Competition(c) => competition_id == Some(c),
-                };
-                if !joins {
+                if !self.wanted(competition_id, status) {
                     return ListChange::None;
                 }
                 let mut state = MatchState::new(id);
@@ -155,10 +151,7 @@ impl GameList {
 }
 
 fn apply(entry: &mut ListedMatch, m: &MatchMessage, now: u64) -> Applied {
-    let applied = match m {
-        MatchMessage::Event(e) => entry.state.apply_event(e),
-        MatchMessage::Status(s) => entry.state.apply_status(s),
-    };
+    let applied = entry.state.apply_message(m);
     if entry.state.status == MatchStatus::Finished && entry.finished_at.is_none() {
         entry.finished_at = Some(now);
     }

@@ -5,6 +5,7 @@
 //! truth unless the events already applied are newer than it (it was in flight meanwhile).
 
 use super::payload::{EventReceived, MatchSnapshot, MatchStatus, StatEvent, StatusChanged, Team};
+use super::MatchMessage;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Side {
@@ -126,6 +127,13 @@ impl MatchState {
             self.set_score(h, a);
         }
         Applied::Changed
+    }
+
+    pub fn apply_message(&mut self, m: &MatchMessage) -> Applied {
+        match m {
+            MatchMessage::Event(e) => self.apply_event(e),
+            MatchMessage::Status(s) => self.apply_status(s),
+        }
     }
 
     pub fn apply_snapshot(&mut self, s: &MatchSnapshot) -> Applied {

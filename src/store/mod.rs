@@ -18,6 +18,15 @@ pub enum MatchMessage {
     Status(StatusChanged),
 }
 
+impl MatchMessage {
+    pub fn match_id(&self) -> u64 {
+        match self {
+            MatchMessage::Event(e) => e.match_id,
+            MatchMessage::Status(s) => s.match_id,
+        }
+    }
+}
+
 /// Decode a channel message by its event name (`event.received`, `status.changed`, also with
 /// Echo's leading dot). Unknown names are `Ok(None)`.
 pub fn decode_message<C: crate::protocol::JsonCodec>(

@@ -46,10 +46,7 @@ impl MatchView {
     }
 
     pub fn apply_message(&mut self, m: &MatchMessage) -> Applied {
-        let applied = match m {
-            MatchMessage::Event(e) => self.state.apply_event(e),
-            MatchMessage::Status(s) => self.state.apply_status(s),
-        };
+        let applied = self.state.apply_message(m);
         let waiting = matches!(self.availability, Availability::Loading | Availability::UnknownMatch);
         if applied == Applied::Changed && waiting {
             self.availability = Availability::Ready;
