@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
-# courtside against pusher-js + laravel-echo (vendored from npm here, never committed), in one
-# headless Chromium run driven by bench/compare (fantoccini, WebDriver): bundle sizes, event→DOM
-# latency, cold start, lost events and long tasks; then throughput (300 games into a ticker at
-# 5,000 events/s: events lost, long tasks, DOM patches per card per frame). Prints the table; JSON under bench/results/.
-# BENCH_EVENTS (2000), BENCH_RATE (50/s), BENCH_ROUNDS (3). Not part of the test command.
+# courtside against pusher-js + laravel-echo (vendored from npm here, never committed), driven
+# in headless Chromium by bench/compare (fantoccini, WebDriver). Four parts, each printing its
+# table and writing JSON under bench/results/ (BENCH_PARTS picks some, default all four):
+#   latency     sizes, event→DOM latency, cold start, lost events, long tasks (both pages,
+#               interleaved rounds; BENCH_EVENTS 2000, BENCH_RATE 50/s, BENCH_ROUNDS 3)
+#   throughput  300 games into one ticker at 5,000 events/s for 30 s (BENCH_GAMES, BENCH_TP_RATE,
+#               BENCH_TP_SECONDS): events lost, long tasks, DOM patches per card per frame
+#   memory      1,000,000 events and 1,000 forced reconnects into both pages (BENCH_MEM_EVENTS,
+#               BENCH_MEM_RECONNECTS, BENCH_MEM_RATE 2000/s): JS heap and wasm memory, start and end
+#   recovery    sockudo killed and restarted under 100 readers of each library, each its own
+#               socket (BENCH_READERS, BENCH_RECOVERY_ROUNDS 3): time until all are back, spread
+#               of the reconnect attempts
+# Not part of the test command: a full run takes about 20 minutes.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 cd "$ROOT"
@@ -22,6 +30,8 @@ say "building the release widget and the benchmark driver"
 [[ -f target/release-dist/courtside_bg.wasm ]] || "$ROOT/scripts/build-release.sh" "$ROOT/target/release-dist" >"$RUN_DIR/compare-release.log" 2>&1
 (cd bench/compare && cargo build -q --release)
 
+PARTS=${BENCH_PARTS:-latency throughput memory recovery}
+wants() { [[ " $PARTS " == *" $1 "* ]]; }
 cleanup() { stop_bg "compare-driver"; stop_bg "page-$PAGE_PORT"; stop_bg "gateway-$GATEWAY_PORT"; stop_bg "sockudo-$SOCKUDO_PORT"; }
 trap cleanup EXIT
 start_sockudo "$SOCKUDO_PORT"
@@ -32,7 +42,7 @@ rm -rf "$site" && mkdir -p "$site"
 stage_widget target/release-dist "$site"
 cp "$vendor/node_modules/pusher-js/dist/web/pusher.min.js" "$vendor/node_modules/laravel-echo/dist/echo.iife.js" "$site/"
 cp bench/compare/pages/*.js "$site/"
-for page in courtside reference ticker; do
+for page in courtside reference ticker recovery; do
   fill_page "bench/compare/pages/$page.html" "$site/$page.html" "$GATEWAY_PORT" "$SOCKUDO_PORT"
 done
 start_bg "page-$PAGE_PORT" "$PAGE_PORT" python3 -m http.server "$PAGE_PORT" --bind 127.0.0.1 --directory "$site"
@@ -41,14 +51,26 @@ start_bg "compare-driver" "$DRIVER_PORT" /usr/bin/chromedriver --port="$DRIVER_P
 snippet=$(cd "$site" && find snippets -name '*.js' | paste -sd, -)
 mkdir -p bench/results
 stamp=$(date -u +%Y-%m-%dT%H-%M-%SZ)
-BENCH_GATEWAY="http://127.0.0.1:$GATEWAY_PORT" BENCH_SITE="$site" BENCH_DRIVER_PORT="$DRIVER_PORT" \
-BENCH_COURTSIDE_URL="http://127.0.0.1:$PAGE_PORT/courtside.html" BENCH_REFERENCE_URL="http://127.0.0.1:$PAGE_PORT/reference.html" \
-BENCH_OURS="loader.js,courtside.js,courtside_bg.wasm,$snippet" BENCH_THEIRS="pusher.min.js,echo.iife.js,reference.js" \
-BENCH_JSON="$ROOT/bench/results/compare-$stamp.json" \
-  bench/compare/target/release/courtside-compare
+export BENCH_GATEWAY="http://127.0.0.1:$GATEWAY_PORT" BENCH_PUSHER_HTTP="http://127.0.0.1:$SOCKUDO_PORT" \
+  BENCH_DRIVER_PORT="$DRIVER_PORT" BENCH_JSON="$ROOT/bench/results/compare-$stamp.json" \
+  BENCH_COURTSIDE_URL="http://127.0.0.1:$PAGE_PORT/courtside.html" BENCH_REFERENCE_URL="http://127.0.0.1:$PAGE_PORT/reference.html"
+driver=bench/compare/target/release/courtside-compare
 
-say "throughput: ${BENCH_GAMES:-300} games on one ticker, ${BENCH_TP_RATE:-5000} events/s for ${BENCH_TP_SECONDS:-30} s"
-BENCH_MODE=throughput BENCH_GATEWAY="http://127.0.0.1:$GATEWAY_PORT" BENCH_PUSHER_HTTP="http://127.0.0.1:$SOCKUDO_PORT" \
-BENCH_DRIVER_PORT="$DRIVER_PORT" BENCH_TICKER_URL="http://127.0.0.1:$PAGE_PORT/ticker.html" \
-BENCH_JSON="$ROOT/bench/results/compare-$stamp.json" \
-  bench/compare/target/release/courtside-compare
+if wants latency; then
+  say "latency, sizes and cold start: ${BENCH_EVENTS:-2000} events at ${BENCH_RATE:-50}/s, ${BENCH_ROUNDS:-3} rounds"
+  BENCH_SITE="$site" BENCH_OURS="loader.js,courtside.js,courtside_bg.wasm,$snippet" BENCH_THEIRS="pusher.min.js,echo.iife.js,reference.js" \
+    "$driver"
+fi
+if wants throughput; then
+  say "throughput: ${BENCH_GAMES:-300} games on one ticker, ${BENCH_TP_RATE:-5000} events/s for ${BENCH_TP_SECONDS:-30} s"
+  BENCH_MODE=throughput BENCH_TICKER_URL="http://127.0.0.1:$PAGE_PORT/ticker.html" "$driver"
+fi
+if wants memory; then
+  say "memory: ${BENCH_MEM_EVENTS:-1000000} events and ${BENCH_MEM_RECONNECTS:-1000} forced reconnects"
+  BENCH_MODE=memory "$driver"
+fi
+if wants recovery; then
+  say "recovery: sockudo killed and restarted under ${BENCH_READERS:-100} readers of each library"
+  restart="source '$ROOT/scripts/lib.sh'; kill -9 \$(cat '$RUN_DIR/sockudo-$SOCKUDO_PORT.pid'); rm -f '$RUN_DIR/sockudo-$SOCKUDO_PORT.pid'; while port_open $SOCKUDO_PORT; do sleep 0.02; done; start_sockudo $SOCKUDO_PORT"
+  BENCH_MODE=recovery BENCH_RESTART="$restart" BENCH_RECOVERY_URL="http://127.0.0.1:$PAGE_PORT/recovery.html" "$driver"
+fi

@@ -84,6 +84,7 @@ async fn play(name: String, run: u32) -> Result<(), String> {
         c.pong_timeout_ms = 2_000;
         c.handshake_timeout_ms = 2_000;
         c.wake_check_ms = 1_000;
+        c.backoff_base_ms = 500;
         c.backoff_cap_ms = 2_000;
         c.unavailable_after_ms = 5_000;
     });

@@ -22,7 +22,8 @@ thread_local! {
     static LIVE_TIMERS: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
 }
 
-/// `{sockets, channels, listeners, widgets, timers}`: what the page holds right now.
+/// `{sockets, channels, listeners, widgets, timers, wasmMemory}`: what the page holds right now
+/// (`wasmMemory`: the module's linear memory in bytes, which only ever grows).
 #[wasm_bindgen(js_name = courtsideStats)]
 pub fn stats() -> JsValue {
     let o = js_sys::Object::new();
@@ -36,6 +37,8 @@ pub fn stats() -> JsValue {
     set("listeners", listeners);
     set("widgets", LIVE_WIDGETS.with(|c| c.get()));
     set("timers", LIVE_TIMERS.with(|c| c.get()));
+    let memory = wasm_bindgen::memory().unchecked_into::<js_sys::WebAssembly::Memory>();
+    set("wasmMemory", memory.buffer().unchecked_into::<js_sys::ArrayBuffer>().byte_length());
     o.into()
 }
 

@@ -1,7 +1,7 @@
 //! Reconnect delays: exponential backoff with full jitter.
 //!
 //! Attempt `n` (counting from 0) waits a uniformly random time in `[floor, min(cap, base·2ⁿ)]`.
-//! With the defaults (base 0.5 s, cap 30 s) the upper bounds run 0.5, 1, 2, 4, 8, 16, 30, 30 … s,
+//! With the defaults (base 1.5 s, cap 30 s) the upper bounds run 1.5, 3, 6, 12, 24, 30, 30 … s,
 //! so 100,000 clients dropped at once spread their retries over the whole window instead of
 //! hitting the server in the same millisecond (pusher-js waits a fixed 1 s). The attempt count
 //! resets once a connection has stayed up for `stable_after_ms`.

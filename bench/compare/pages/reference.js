@@ -16,7 +16,8 @@
     enabledTransports: ['ws'], disableStats: true, authEndpoint: `${cfg.gateway}/auth`, auth: { headers },
   });
   echo.private(`match.${cfg.match}`)
-    .subscribed(() => { window.__ready = true; })
+    // laravel-echo calls this again after every resubscription; there is no backfill to wait for.
+    .subscribed(() => { window.__ready = true; window.__bench.synced.push(Date.now()); })
     .listen('.event.received', (data) => {
       home.textContent = data.home_score;
       away.textContent = data.away_score;

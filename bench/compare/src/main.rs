@@ -11,6 +11,9 @@ use serde_json::{json, Value};
 use std::io::Write;
 use std::time::{Duration, Instant};
 
+mod memory;
+mod recovery;
+
 fn env(name: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set (run bench/compare.sh)"))
 }
@@ -58,15 +61,17 @@ fn median(mut v: Vec<f64>) -> f64 {
 }
 
 async fn browser(port: u16) -> Client {
-    let caps = json!({
-        "goog:chromeOptions": {
-            "binary": "/usr/bin/chromium",
-            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                     "--no-first-run", "--disable-quic", "--window-size=800,600",
-                     "--disable-background-timer-throttling", "--disable-renderer-backgrounding"]
-        }
-    });
+    browser_with(port, &[]).await
+}
+
+/// A fresh headless Chromium (its own processes) with `extra` command-line flags.
+async fn browser_with(port: u16, extra: &[&str]) -> Client {
+    let mut args = vec!["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                        "--no-first-run", "--disable-quic", "--window-size=800,600",
+                        "--disable-background-timer-throttling", "--disable-renderer-backgrounding"];
+    args.extend_from_slice(extra);
+    let caps = json!({ "goog:chromeOptions": { "binary": "/usr/bin/chromium", "args": args } });
     let caps = caps.as_object().cloned().unwrap_or_default();
     ClientBuilder::rustls()
         .expect("rustls connector")
@@ -123,12 +128,50 @@ fn sign_query(key: &str, secret: &str, path: &str, body: &str) -> String {
     format!("{params}&auth_signature={}", hex::encode(mac.finalize().into_bytes()))
 }
 
+/// Publishes straight to the Pusher server's HTTP API (`batch_events`), 100 events a request.
+#[derive(Clone)]
+struct Publisher {
+    http: reqwest::Client,
+    base: String,
+    app_id: String,
+    key: String,
+    secret: String,
+}
+
+impl Publisher {
+    fn from_env(http: reqwest::Client) -> Self {
+        Publisher { http, base: env("BENCH_PUSHER_HTTP"), app_id: env("PUSHER_APP_ID"), key: env("PUSHER_APP_KEY"), secret: env("PUSHER_APP_SECRET") }
+    }
+
+    /// An `event.received` for `game` with home_score `home` and stat event id `id`.
+    fn event(channel: &str, game: u64, home: u64, id: u64) -> Value {
+        let data = json!({ "match_id": game, "home_score": home, "away_score": 0, "current_period": 1,
+                           "current_clock": "10:00", "status": "in_progress",
+                           "event": { "id": id, "type": "ft_made", "team_id": 1, "player_id": 7 } });
+        json!({ "name": "event.received", "channel": channel, "data": data.to_string() })
+    }
+
+    /// Sends `events` in requests of 100; each task answers whether the server took its batch.
+    fn send(&self, events: Vec<Value>) -> Vec<tokio::task::JoinHandle<bool>> {
+        let path = format!("/apps/{}/batch_events", self.app_id);
+        events
+            .chunks(100)
+            .map(|chunk| {
+                let body = json!({ "batch": chunk }).to_string();
+                let url = format!("{}{path}?{}", self.base, sign_query(&self.key, &self.secret, &path, &body));
+                let http = self.http.clone();
+                tokio::spawn(async move {
+                    http.post(url).header("content-type", "application/json").body(body).send().await.map(|r| r.status().is_success()).unwrap_or(false)
+                })
+            })
+            .collect()
+    }
+}
+
 /// 300 live games into a ticker at 5,000 events/s for 30 s (by default): events received vs
 /// sent, long tasks, and DOM patches per card per animation frame.
 async fn throughput() {
     let gateway = env("BENCH_GATEWAY");
-    let pusher = env("BENCH_PUSHER_HTTP");
-    let (app_id, key, secret) = (env("PUSHER_APP_ID"), env("PUSHER_APP_KEY"), env("PUSHER_APP_SECRET"));
     let games = env_num("BENCH_GAMES", 300);
     let rate = env_num("BENCH_TP_RATE", 5000);
     let seconds = env_num("BENCH_TP_SECONDS", 30);
@@ -147,7 +190,7 @@ async fn throughput() {
     wait_js(&c, "return window.__ready === true", "the ticker", Duration::from_secs(60)).await;
     let cards = format!("return window.__cards() >= {games}");
     wait_js(&c, &cards, "every game on the ticker", Duration::from_secs(60)).await;
-    let batch_path = format!("/apps/{app_id}/batch_events");
+    let publisher = Publisher::from_env(http.clone());
     let per_tick = (rate / 50).max(1);
     let mut tick = tokio::time::interval(Duration::from_millis(20));
     let mut sent = 0u64;
@@ -159,20 +202,10 @@ async fn throughput() {
         for _ in 0..per_tick {
             let game = base + sent % games;
             let home = sent / games + 1;
-            let data = json!({ "match_id": game, "home_score": home, "away_score": 0, "current_period": 1,
-                               "current_clock": "10:00", "status": "in_progress",
-                               "event": { "id": 2_000_000_000u64 + sent, "type": "ft_made", "team_id": 1, "player_id": 7 } });
-            batch.push(json!({ "name": "event.received", "channel": "private-games", "data": data.to_string() }));
+            batch.push(Publisher::event("private-games", game, home, 2_000_000_000u64 + sent));
             sent += 1;
         }
-        for chunk in batch.chunks(100) {
-            let body = json!({ "batch": chunk }).to_string();
-            let url = format!("{pusher}{batch_path}?{}", sign_query(&key, &secret, &batch_path, &body));
-            let http = http.clone();
-            tasks.push(tokio::spawn(async move {
-                http.post(url).header("content-type", "application/json").body(body).send().await.map(|r| r.status().is_success()).unwrap_or(false)
-            }));
-        }
+        tasks.extend(publisher.send(batch));
     }
     let mut failed_batches = 0;
     for t in tasks {
@@ -211,9 +244,16 @@ async fn throughput() {
 
 #[tokio::main]
 async fn main() {
-    if std::env::var("BENCH_MODE").as_deref() == Ok("throughput") {
-        return throughput().await;
+    match std::env::var("BENCH_MODE").as_deref() {
+        Ok("throughput") => throughput().await,
+        Ok("memory") => memory::run().await,
+        Ok("recovery") => recovery::run().await,
+        _ => latency().await,
     }
+}
+
+/// Event→DOM latency, cold start, lost events and long tasks, and the bundle sizes.
+async fn latency() {
     let gateway = env("BENCH_GATEWAY");
     let site = env("BENCH_SITE");
     let driver_port = env_num("BENCH_DRIVER_PORT", 9515) as u16;
