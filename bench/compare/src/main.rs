@@ -339,8 +339,8 @@ async fn latency() {
     for (label, key) in [("event→DOM p50 (ms)", "p50_ms"), ("event→DOM p95 (ms)", "p95_ms"), ("event→DOM p99 (ms)", "p99_ms"), ("cold start to first score (ms)", "cold_start_ms")] {
         println!("{:<34} {:>14.2} {:>22.2} {:>8.2}", label, cs[key].as_f64().unwrap_or(f64::NAN), rs[key].as_f64().unwrap_or(f64::NAN), ratio(key));
     }
-    println!("{:<34} {:>14} {:>22}", "events lost", cs["lost"], rs["lost"]);
-    println!("{:<34} {:>14} {:>22}", "longest task (ms)", cs["longest_task_ms"], rs["longest_task_ms"]);
+    println!("{:<34} {:>14} {:>22}", "events lost", cs["lost"].to_string(), rs["lost"].to_string());
+    println!("{:<34} {:>14} {:>22}", "longest task (ms)", cs["longest_task_ms"].to_string(), rs["longest_task_ms"].to_string());
     println!("({events} events at {rate}/s, {rounds} rounds, medians over rounds; targets: size ≤ 60 KB gzip, latency ratio ≤ 1.0)");
     let out = json!({
         "events": events, "rate_per_s": rate, "rounds": rounds,
