@@ -10,8 +10,8 @@ use crate::ui::{for_lang, labels, CarouselState, CompetitionGrid, GamesView, Lab
 use leptos::prelude::*;
 use std::any::Any;
 use std::collections::HashMap;
-use std::cell::RefCell;
-use std::rc::Rc;
+use std::cell::{Cell, RefCell};
+use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -260,6 +260,61 @@ fn mount_games(m: &mut Mounted, host: &web_sys::HtmlElement, settings: &ClientSe
     Ok(())
 }
 
+/// Runs `f` before the next paint.
+fn request_frame(f: Rc<dyn Fn()>) {
+    let cb = Closure::once_into_js(move || f());
+    if let Some(w) = web_sys::window() {
+        let _ = w.request_animation_frame(cb.unchecked_ref());
+    }
+}
+
+/// How many ticker cards one animation frame may patch, adapted to what patching cost: the
+/// signals are set in the flush, but the DOM work happens in the effects that run right after
+/// it, so the cost is read from a task queued behind them. Aims at 4–8 ms a frame, leaving
+/// the rest of the frame to the page and the incoming messages.
+struct FrameBudget {
+    cards: Cell<usize>,
+    started: Cell<f64>,
+}
+
+impl FrameBudget {
+    const MIN: usize = 8;
+    const MAX: usize = 4096;
+
+    fn new() -> Self {
+        FrameBudget { cards: Cell::new(64), started: Cell::new(0.0) }
+    }
+
+    fn cards(&self) -> usize {
+        self.cards.get()
+    }
+
+    fn now() -> f64 {
+        web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+    }
+
+    fn start(&self) {
+        self.started.set(Self::now());
+    }
+
+    /// Queues the measurement behind the effects the flush woke; `saturated`: cards were left over.
+    fn measure(self: &Rc<Self>, saturated: bool) {
+        let me = self.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let cost = Self::now() - me.started.get();
+            let n = me.cards.get();
+            let next = if cost > 8.0 {
+                (n * 3 / 4).max(Self::MIN)
+            } else if cost < 4.0 && saturated {
+                (n + n / 4 + 1).min(Self::MAX)
+            } else {
+                n
+            };
+            me.cards.set(next);
+        });
+    }
+}
+
 /// Card changes waiting for the next animation frame.
 #[derive(Default)]
 struct PendingCards {
@@ -293,10 +348,13 @@ pub fn bind_games(
     // in-place change, the id list (and new or dropped cards) only when membership changes. A
     // game updated ten times within a frame is patched once; a hidden page does no DOM work.
     let pending = Rc::new(RefCell::new(PendingCards::default()));
+    let budget = Rc::new(FrameBudget::new());
+    // The flush, for the flush itself to ask for another frame when its budget ran out.
+    let again: Rc<RefCell<Weak<dyn Fn()>>> = Rc::new(RefCell::new(Weak::<Box<dyn Fn()>>::new()));
     let flush: Rc<dyn Fn()> = {
-        let (list, pending, owner) = (list.clone(), pending.clone(), owner.clone());
+        let (list, pending, owner, again) = (list.clone(), pending.clone(), owner.clone(), again.clone());
         Rc::new(move || {
-            let p = std::mem::take(&mut *pending.borrow_mut());
+            let mut p = std::mem::take(&mut *pending.borrow_mut());
             let list = list.borrow();
             if p.all || p.membership {
                 cards.try_update_value(|c| {
@@ -325,14 +383,35 @@ pub fn bind_games(
                     ids.try_set(list.ids());
                 }
             } else {
+                // Under a flood, patch only as many cards as fit this frame's budget; the rest
+                // wait for the next frame (still at most one patch per card per frame).
+                let n = p.ids.len().min(budget.cards());
+                let rest = p.ids.split_off(n);
+                budget.start();
                 for id in p.ids {
                     if let (Some(Some(sig)), Some(g)) = (cards.try_with_value(|c| c.get(&id).copied()), list.get(id)) {
                         sig.try_set(g.state.clone());
                     }
                 }
+                budget.measure(!rest.is_empty());
+                if !rest.is_empty() {
+                    let mut next = pending.borrow_mut();
+                    for id in rest {
+                        if !next.ids.contains(&id) {
+                            next.ids.push(id);
+                        }
+                    }
+                    if !next.scheduled {
+                        next.scheduled = true;
+                        if let Some(f) = again.borrow().upgrade() {
+                            request_frame(f);
+                        }
+                    }
+                }
             }
         })
     };
+    *again.borrow_mut() = Rc::downgrade(&flush);
     let sync = {
         let (pending, flush) = (pending.clone(), flush.clone());
         move |_: &GameList, change: ListChange| {
@@ -349,11 +428,7 @@ pub fn bind_games(
             }
             if !p.scheduled {
                 p.scheduled = true;
-                let flush = flush.clone();
-                let cb = Closure::once_into_js(move || flush());
-                if let Some(w) = web_sys::window() {
-                    let _ = w.request_animation_frame(cb.unchecked_ref());
-                }
+                request_frame(flush.clone());
             }
         }
     };

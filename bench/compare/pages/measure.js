@@ -4,7 +4,7 @@
 // With `?quiet` in the address (memory and recovery runs) it keeps no per-message records,
 // only counters, so that the page's own bookkeeping does not grow. Both libraries pay the
 // same cost for it.
-window.__bench = { msg: {}, dom: {}, firstPaint: null, longTasks: [], sockets: [], synced: [], received: 0, last: null };
+window.__bench = { msg: {}, dom: {}, firstPaint: null, longTasks: [], longTaskStarts: [], sockets: [], synced: [], received: 0, last: null };
 window.__tp = { received: 0, maxPatchesPerCardPerFrame: 0, frames: 0, patched: 0 };
 (() => {
   const quiet = new URLSearchParams(location.search).has('quiet');
@@ -43,7 +43,10 @@ window.__tp = { received: 0, maxPatchesPerCardPerFrame: 0, frames: 0, patched: 0
   };
   try {
     new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) window.__bench.longTasks.push(Math.round(e.duration));
+      for (const e of list.getEntries()) {
+        window.__bench.longTasks.push(Math.round(e.duration));
+        window.__bench.longTaskStarts.push(Math.round(e.startTime));
+      }
     }).observe({ type: 'longtask', buffered: true });
   } catch (_) { /* no long-task support */ }
   window.__benchWatch = (node, read) => {

@@ -190,6 +190,7 @@ async fn throughput() {
     wait_js(&c, "return window.__ready === true", "the ticker", Duration::from_secs(60)).await;
     let cards = format!("return window.__cards() >= {games}");
     wait_js(&c, &cards, "every game on the ticker", Duration::from_secs(60)).await;
+    let flood_started = c.execute("return performance.now()", vec![]).await.unwrap_or(Value::Null);
     let publisher = Publisher::from_env(http.clone());
     let per_tick = (rate / 50).max(1);
     let mut tick = tokio::time::interval(Duration::from_millis(20));
@@ -221,6 +222,23 @@ async fn throughput() {
         .ok()
         .and_then(|v| v.as_array().map(|a| a.iter().filter_map(Value::as_f64).collect()))
         .unwrap_or_default();
+    let starts = c.execute("return window.__bench.longTaskStarts", vec![]).await.unwrap_or(Value::Null);
+    // Every card must end on its game's last score (event i went to game i % games with home_score i / games + 1).
+    let shown = c
+        .execute("return [...document.getElementById('ticker').shadowRoot.querySelectorAll('.cs-card')].map(c => [c.dataset.match, c.querySelector('.cs-card-score').textContent])", vec![])
+        .await
+        .unwrap_or(Value::Null);
+    let expected = |game: u64| (0..sent).rev().find(|i| base + i % games == game).map(|i| i / games + 1);
+    let right = shown
+        .as_array()
+        .map(|cards| {
+            cards.iter().filter(|c| {
+                let game = c[0].as_str().and_then(|s| s.parse::<u64>().ok());
+                let score = c[1].as_str().and_then(|s| s.trim().parse::<u64>().ok());
+                game.is_some_and(|g| expected(g).is_some() && expected(g) == score)
+            }).count()
+        })
+        .unwrap_or(0);
     let _ = c.close().await;
     let received = tp["received"].as_u64().unwrap_or(0);
     let frames = tp["frames"].as_f64().unwrap_or(0.0);
@@ -228,6 +246,7 @@ async fn throughput() {
     let longest = long.iter().copied().fold(0.0, f64::max);
     println!("\nthroughput: {games} games on one ticker, {rate} events/s for {seconds} s");
     println!("  events sent {sent} ({failed_batches} batches refused by the server), received {received}, lost {}", sent.saturating_sub(received));
+    println!("  cards showing their game's last score: {right} of {games}");
     println!("  long tasks: {} in all, {over_50} over 50 ms, longest {longest:.0} ms", long.len());
     println!(
         "  DOM patches: at most {} per card per frame; {:.1} cards patched per frame on average ({} frames with patches)",
@@ -236,7 +255,8 @@ async fn throughput() {
     let out = json!({ "games": games, "rate_per_s": rate, "seconds": seconds, "sent": sent, "received": received,
                       "failed_batches": failed_batches, "long_tasks": long.len(), "long_tasks_over_50ms": over_50,
                       "longest_task_ms": longest, "max_patches_per_card_per_frame": tp["maxPatchesPerCardPerFrame"],
-                      "frames_with_patches": frames });
+                      "frames_with_patches": frames, "cards_showing_last_score": right, "flood_started_ms": flood_started, "long_tasks_ms": long,
+                      "long_task_starts_ms": starts });
     let path = env("BENCH_JSON").replace("compare-", "throughput-");
     std::fs::write(&path, serde_json::to_string_pretty(&out).unwrap_or_default()).expect("write results");
     println!("written {path}");
