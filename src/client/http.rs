@@ -47,7 +47,7 @@ async fn send(url: &str, method: &str, body: Option<&str>, bearer: Option<&str>)
 
 /// Aborts the request after [`TIMEOUT_MS`] unless dropped first; dropping it clears the timer
 /// and frees the callback (a `once_into_js` callback is freed only when called, so one per
-/// request leaked whenever the answer came in time: 1,000 reconnects cost about 0.5 MB).
+/// request leaked whenever the answer came in time: 1,000 reconnects cost about 0.6 MB).
 struct Deadline {
     window: web_sys::Window,
     handle: Option<i32>,

@@ -30,9 +30,10 @@ pub struct Config {
     /// Report `Unavailable` after this long without a connection (and keep trying).
     pub unavailable_after_ms: Millis,
     /// The first reconnect waits a random time in `[0, backoff_base_ms]`; each further attempt
-    /// doubles the window up to `backoff_cap_ms`. The 1.5 s default is a trade (bench/compare.sh,
-    /// recovery): a crowd dropped at once puts about 7 % of its first attempts in any 100 ms
-    /// (0.5 s: 20 %; pusher-js's fixed 1 s: nearly all), while one reader waits 0.75 s on average.
+    /// doubles the window up to `backoff_cap_ms`. The 1.5 s default is a trade: a large crowd
+    /// dropped at once puts about 7 % of its first attempts in any 100 ms (0.5 s: 17 %;
+    /// bench/reconnect_spread.py), while one reader waits 0.75 s on average. pusher-js's fixed
+    /// 1 s put 20–82 % of 100 readers' attempts in one 100 ms window (bench/compare.sh).
     pub backoff_base_ms: Millis,
     pub backoff_cap_ms: Millis,
     /// A connection that stayed up this long resets the backoff.
