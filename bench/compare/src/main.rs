@@ -168,6 +168,17 @@ impl Publisher {
     }
 }
 
+/// How many of the publishing tasks' batches the server refused.
+async fn refused_batches(tasks: Vec<tokio::task::JoinHandle<bool>>) -> u64 {
+    let mut refused = 0;
+    for t in tasks {
+        if !t.await.unwrap_or(false) {
+            refused += 1;
+        }
+    }
+    refused
+}
+
 /// 300 live games into a ticker at 5,000 events/s for 30 s (by default): events received vs
 /// sent, long tasks, and DOM patches per card per animation frame.
 async fn throughput() {
@@ -208,12 +219,7 @@ async fn throughput() {
         }
         tasks.extend(publisher.send(batch));
     }
-    let mut failed_batches = 0;
-    for t in tasks {
-        if !t.await.unwrap_or(false) {
-            failed_batches += 1;
-        }
-    }
+    let failed_batches = refused_batches(tasks).await;
     tokio::time::sleep(Duration::from_secs(5)).await;
     let tp = c.execute("return window.__tp", vec![]).await.expect("throughput data");
     let long: Vec<f64> = c

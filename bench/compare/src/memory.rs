@@ -4,7 +4,7 @@
 //! memory are sampled at the start, at every tenth of the events and at the end. Each page runs
 //! in its own browser so that one's garbage never counts against the other.
 
-use super::{browser_with, env, env_num, wait_js, Publisher};
+use super::{browser_with, env, env_num, refused_batches, wait_js, Publisher};
 use fantoccini::Client;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
@@ -89,7 +89,7 @@ pub async fn run() {
             println!("  {sent} events sent in {:.0} s", started.elapsed().as_secs_f64());
         }
     }
-    let failed = futures_count(tasks).await;
+    let failed = refused_batches(tasks).await;
     for (i, f) in forcing {
         if matches!(f.await, Ok(Ok(Value::Bool(true)))) {
             pages[i].forced += 1;
@@ -141,14 +141,4 @@ pub async fn run() {
     let path = env("BENCH_JSON").replace("compare-", "memory-");
     std::fs::write(&path, serde_json::to_string_pretty(&out).unwrap_or_default()).expect("write results");
     println!("written {path}");
-}
-
-async fn futures_count(tasks: Vec<tokio::task::JoinHandle<bool>>) -> u64 {
-    let mut failed = 0;
-    for t in tasks {
-        if !t.await.unwrap_or(false) {
-            failed += 1;
-        }
-    }
-    failed
 }
