@@ -58,7 +58,7 @@ driver=bench/compare/target/release/courtside-compare
 
 if wants latency; then
   say "latency, sizes and cold start: ${BENCH_EVENTS:-2000} events at ${BENCH_RATE:-50}/s, ${BENCH_ROUNDS:-3} rounds"
-  BENCH_SITE="$site" BENCH_OURS="loader.js,courtside.js,courtside_bg.wasm,$snippet" BENCH_THEIRS="pusher.min.js,echo.iife.js,reference.js" \
+  BENCH_SITE="$site" BENCH_OURS="loader.js,courtside.js,courtside_bg.wasm,$snippet" BENCH_THEIRS="pusher.min.js,echo.iife.js,echo-setup.js,reference.js" \
     "$driver"
 fi
 if wants throughput; then

@@ -324,6 +324,19 @@ struct PendingCards {
     scheduled: bool,
 }
 
+impl PendingCards {
+    fn queue(&mut self, id: u64) {
+        if !self.ids.contains(&id) {
+            self.ids.push(id);
+        }
+    }
+
+    /// True the first time after a flush: the caller asks for the frame.
+    fn needs_frame(&mut self) -> bool {
+        !std::mem::replace(&mut self.scheduled, true)
+    }
+}
+
 /// Render the ticker (live scope) or a competition grid into `m.container`, fed by `conn`.
 pub fn bind_games(
     m: &mut Mounted,
@@ -397,12 +410,9 @@ pub fn bind_games(
                 if !rest.is_empty() {
                     let mut next = pending.borrow_mut();
                     for id in rest {
-                        if !next.ids.contains(&id) {
-                            next.ids.push(id);
-                        }
+                        next.queue(id);
                     }
-                    if !next.scheduled {
-                        next.scheduled = true;
+                    if next.needs_frame() {
                         if let Some(f) = again.borrow().upgrade() {
                             request_frame(f);
                         }
@@ -418,16 +428,11 @@ pub fn bind_games(
             let mut p = pending.borrow_mut();
             match change {
                 ListChange::None => return,
-                ListChange::Updated(id) => {
-                    if !p.ids.contains(&id) {
-                        p.ids.push(id);
-                    }
-                }
+                ListChange::Updated(id) => p.queue(id),
                 ListChange::Refreshed => p.all = true,
                 ListChange::Membership => p.membership = true,
             }
-            if !p.scheduled {
-                p.scheduled = true;
+            if p.needs_frame() {
                 request_frame(flush.clone());
             }
         }

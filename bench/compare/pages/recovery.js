@@ -44,13 +44,8 @@
   // The reference: one Echo, one private channel per widget, plain DOM updates.
   (async () => {
     const cfg = document.body.dataset;
-    const token = (await (await fetch(`${cfg.gateway}/token`, { method: 'POST' })).json()).token;
-    const headers = { Authorization: `Bearer ${token}` };
-    window.Pusher = Pusher;
-    const echo = new Echo.default({
-      broadcaster: 'reverb', key: cfg.key, wsHost: cfg.host, wsPort: Number(cfg.port), forceTLS: false,
-      enabledTransports: ['ws'], disableStats: true, authEndpoint: `${cfg.gateway}/auth`, auth: { headers },
-    });
+    const headers = await window.__benchToken(cfg);
+    const echo = window.__benchEcho(cfg, headers);
     for (const id of ids) {
       const el = document.createElement('div');
       document.body.append(el);

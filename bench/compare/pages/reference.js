@@ -5,16 +5,11 @@
   const home = document.getElementById('home');
   const away = document.getElementById('away');
   window.__benchWatch(document.getElementById('board'), () => home.textContent);
-  const token = (await (await fetch(`${cfg.gateway}/token`, { method: 'POST' })).json()).token;
-  const headers = { Authorization: `Bearer ${token}` };
+  const headers = await window.__benchToken(cfg);
   const snapshot = await (await fetch(`${cfg.gateway}/api/matches/${cfg.match}`, { headers })).json();
   home.textContent = snapshot.home_score;
   away.textContent = snapshot.away_score;
-  window.Pusher = Pusher;
-  const echo = new Echo.default({
-    broadcaster: 'reverb', key: cfg.key, wsHost: cfg.host, wsPort: Number(cfg.port), forceTLS: false,
-    enabledTransports: ['ws'], disableStats: true, authEndpoint: `${cfg.gateway}/auth`, auth: { headers },
-  });
+  const echo = window.__benchEcho(cfg, headers);
   echo.private(`match.${cfg.match}`)
     // laravel-echo calls this again after every resubscription; there is no backfill to wait for.
     .subscribed(() => { window.__ready = true; window.__bench.synced.push(Date.now()); })

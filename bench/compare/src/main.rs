@@ -128,6 +128,17 @@ fn sign_query(key: &str, secret: &str, path: &str, body: &str) -> String {
     format!("{params}&auth_signature={}", hex::encode(mac.finalize().into_bytes()))
 }
 
+/// Sets match `id`'s score to `home`:0 through the gateway's demo endpoint, which creates the
+/// match when it is new and publishes the change.
+async fn demo_publish(http: &reqwest::Client, id: u64, home: u64) {
+    http.post(format!("{}/demo/publish", env("BENCH_GATEWAY")))
+        .json(&json!({ "match_id": id, "home_score": home, "away_score": 0, "kind": "ft_made" }))
+        .send()
+        .await
+        .and_then(|r| r.error_for_status())
+        .unwrap_or_else(|e| panic!("publish to match {id}: {e}"));
+}
+
 /// Publishes straight to the Pusher server's HTTP API (`batch_events`), 100 events a request.
 #[derive(Clone)]
 struct Publisher {
@@ -182,19 +193,13 @@ async fn refused_batches(tasks: Vec<tokio::task::JoinHandle<bool>>) -> u64 {
 /// 300 live games into a ticker at 5,000 events/s for 30 s (by default): events received vs
 /// sent, long tasks, and DOM patches per card per animation frame.
 async fn throughput() {
-    let gateway = env("BENCH_GATEWAY");
     let games = env_num("BENCH_GAMES", 300);
     let rate = env_num("BENCH_TP_RATE", 5000);
     let seconds = env_num("BENCH_TP_SECONDS", 30);
     let http = reqwest::Client::new();
     let base = 700_000 + (std::process::id() as u64 % 1000) * 1000;
     for i in 0..games {
-        http.post(format!("{gateway}/demo/publish"))
-            .json(&json!({ "match_id": base + i, "home_score": 0, "away_score": 0 }))
-            .send()
-            .await
-            .and_then(|r| r.error_for_status())
-            .expect("create a game");
+        demo_publish(&http, base + i, 0).await;
     }
     let c = browser(env_num("BENCH_DRIVER_PORT", 9515) as u16).await;
     c.goto(&env("BENCH_TICKER_URL")).await.expect("navigate");
@@ -280,7 +285,6 @@ async fn main() {
 
 /// Event→DOM latency, cold start, lost events and long tasks, and the bundle sizes.
 async fn latency() {
-    let gateway = env("BENCH_GATEWAY");
     let site = env("BENCH_SITE");
     let driver_port = env_num("BENCH_DRIVER_PORT", 9515) as u16;
     let events = env_num("BENCH_EVENTS", 2000);
@@ -289,21 +293,10 @@ async fn latency() {
     let ours: Vec<String> = env("BENCH_OURS").split(',').map(|f| format!("{site}/{f}")).collect();
     let theirs: Vec<String> = env("BENCH_THEIRS").split(',').map(|f| format!("{site}/{f}")).collect();
     let http = reqwest::Client::new();
-    let publish = |id: u64, home: u64| {
-        let (http, gateway) = (http.clone(), gateway.clone());
-        async move {
-            http.post(format!("{gateway}/demo/publish"))
-                .json(&json!({ "match_id": id, "home_score": home, "away_score": 0, "kind": "ft_made" }))
-                .send()
-                .await
-                .and_then(|r| r.error_for_status())
-                .expect("publish");
-        }
-    };
     let (mut c_runs, mut r_runs) = (vec![], vec![]);
     for round in 0..rounds {
         let id = 990_000 + (std::process::id() as u64 % 1000) * 10 + round;
-        publish(id, 0).await;
+        demo_publish(&http, id, 0).await;
         let pages = [("courtside", env("BENCH_COURTSIDE_URL")), ("reference", env("BENCH_REFERENCE_URL"))];
         let order: Vec<usize> = if round % 2 == 0 { vec![0, 1] } else { vec![1, 0] };
         let mut clients: Vec<Option<Client>> = vec![None, None];
@@ -319,7 +312,7 @@ async fn latency() {
         let mut tick = tokio::time::interval(Duration::from_micros(1_000_000 / rate));
         for home in 1..=events {
             tick.tick().await;
-            publish(id, home).await;
+            demo_publish(&http, id, home).await;
         }
         let done = format!("return !!(window.__bench.dom['{events}'])");
         for c in clients.iter().flatten() {

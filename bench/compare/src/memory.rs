@@ -4,7 +4,7 @@
 //! memory are sampled at the start, at every tenth of the events and at the end. Each page runs
 //! in its own browser so that one's garbage never counts against the other.
 
-use super::{browser_with, env, env_num, refused_batches, wait_js, Publisher};
+use super::{browser_with, demo_publish, env, env_num, refused_batches, wait_js, Publisher};
 use fantoccini::Client;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
@@ -44,12 +44,7 @@ pub async fn run() {
     let http = reqwest::Client::new();
     let publisher = Publisher::from_env(http.clone());
     let id = 600_000 + (std::process::id() as u64 % 1000);
-    http.post(format!("{}/demo/publish", env("BENCH_GATEWAY")))
-        .json(&json!({ "match_id": id, "home_score": 0, "away_score": 0 }))
-        .send()
-        .await
-        .and_then(|r| r.error_for_status())
-        .expect("create the match");
+    demo_publish(&http, id, 0).await;
     let flags = ["--js-flags=--expose-gc", "--enable-precise-memory-info"];
     let mut pages = vec![];
     for (name, url) in [("courtside", env("BENCH_COURTSIDE_URL")), ("reference", env("BENCH_REFERENCE_URL"))] {

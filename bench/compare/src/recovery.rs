@@ -10,7 +10,7 @@
 //!   live local sockudo take about 5 s with no library involved), so this set-up's times say
 //!   more about the browser than about the libraries and are kept in the JSON only.
 
-use super::{browser, env, env_num, median, percentile, wait_js};
+use super::{browser, demo_publish, env, env_num, median, percentile, wait_js};
 use fantoccini::Client;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
@@ -84,12 +84,7 @@ async fn setup(mode: &str, readers: u64, rounds: u64, base: u64) -> Vec<(&'stati
     let restart = env("BENCH_RESTART");
     let http = reqwest::Client::new();
     for i in 0..2 * readers {
-        http.post(format!("{}/demo/publish", env("BENCH_GATEWAY")))
-            .json(&json!({ "match_id": base + i, "home_score": 2, "away_score": 0 }))
-            .send()
-            .await
-            .and_then(|r| r.error_for_status())
-            .expect("create a match");
+        demo_publish(&http, base + i, 2).await;
     }
     let mut pages = vec![];
     for (k, name) in ["courtside", "reference"].into_iter().enumerate() {
