@@ -11,6 +11,7 @@ missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
 command -v protoc >/dev/null || missing+=(protobuf-compiler)
+command -v redis-server >/dev/null || missing+=(redis-server)   # the sockudo cluster's adapter
 if ((${#missing[@]})); then
   say "installing Debian packages: ${missing[*]}"
   as_root apt-get update -qq
@@ -43,9 +44,22 @@ if ! cargo install --list | grep -q '^trunk v0\.21\.'; then
   say "installing trunk 0.21 (about 10 minutes; 0.22 needs a newer rustc)"
   cargo install trunk --version '^0.21' --locked
 fi
-if ! installed sockudo 5.2.0; then
-  say "installing sockudo 5.2.0 (a Pusher-protocol server)"
-  cargo install sockudo --version 5.2.0 --no-default-features --features local
+# The relay's fan-out runs on sockudo nodes joined by Redis: the binary needs the `redis` feature.
+# `cargo install --list` does not show features; cargo's own record (.crates2.json) does.
+sockudo_has_redis() {
+  python3 - "${CARGO_HOME:-$HOME/.cargo}/.crates2.json" <<'PY'
+import json, sys
+try:
+    installs = json.load(open(sys.argv[1])).get("installs", {})
+except OSError:
+    sys.exit(1)
+ok = any(k.startswith("sockudo 5.2.0 ") and "redis" in v.get("features", []) for k, v in installs.items())
+sys.exit(0 if ok else 1)
+PY
+}
+if ! installed sockudo 5.2.0 || ! sockudo_has_redis; then
+  say "installing sockudo 5.2.0 with the redis adapter (a Pusher-protocol server; about 18 minutes)"
+  cargo install sockudo --version 5.2.0 --no-default-features --features "local redis"
 fi
 if ! "$TOOLS/node_modules/.bin/wasm-opt" --version 2>/dev/null | grep -q 'version 132'; then
   say "installing wasm-opt from npm binaryen@132 (Debian's 108 breaks the module)"

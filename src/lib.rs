@@ -1,6 +1,7 @@
 //! courtside: live basketball scores for news pages.
 //!
 //! Layers, each depending only on the ones before it:
+//! - [`wire`]: the payloads, the gateway's snapshot format and the channel names, defined once;
 //! - [`protocol`]: a pure Pusher 7 engine (sans-IO), tested natively;
 //! - [`store`]: pure match state and its reducer;
 //! - `client` (browser only): drives the engine with a web-sys WebSocket, timers and fetch;
@@ -9,6 +10,7 @@
 
 pub mod protocol;
 pub mod store;
+pub mod wire;
 
 #[cfg(target_arch = "wasm32")]
 pub mod client;

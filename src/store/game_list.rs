@@ -19,6 +19,15 @@ pub struct ListedMatch {
     pub state: MatchState,
     /// When the match was seen finishing (ms), for the ticker's leave delay.
     pub finished_at: Option<u64>,
+    /// Its own snapshot has been asked for (a game that joined through a push).
+    pub snapshot_requested: bool,
+}
+
+impl ListedMatch {
+    fn new(state: MatchState, now: u64) -> Self {
+        let finished_at = (state.status.stage() == Some(2)).then_some(now);
+        ListedMatch { state, finished_at, snapshot_requested: false }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -59,9 +68,10 @@ impl GameList {
         self.matches.iter().map(|m| m.state.id).collect()
     }
 
-    fn wanted(&self, competition_id: Option<u64>, status: MatchStatus) -> bool {
+    fn wanted(&self, competition_id: Option<u64>, status: &MatchStatus) -> bool {
         match self.scope {
-            ListScope::Live => status == MatchStatus::InProgress,
+            // Under way, or stopped mid-game (suspended, interrupted): the ticker shows it.
+            ListScope::Live => status.stage() == Some(1),
             ListScope::Competition(c) => competition_id == Some(c),
         }
     }
@@ -74,9 +84,8 @@ impl GameList {
         for s in list {
             match self.position(s.id) {
                 Ok(i) => changed |= self.matches[i].state.apply_snapshot(s) == Applied::Changed,
-                Err(i) if self.wanted(s.competition_id, s.status) => {
-                    let finished_at = (s.status == MatchStatus::Finished).then_some(now);
-                    self.matches.insert(i, ListedMatch { state: MatchState::from_snapshot(s), finished_at });
+                Err(i) if self.wanted(s.competition_id, &s.status) => {
+                    self.matches.insert(i, ListedMatch::new(MatchState::from_snapshot(s), now));
                 }
                 Err(_) => {}
             }
@@ -101,8 +110,8 @@ impl GameList {
 
     pub fn apply_message(&mut self, m: &MatchMessage, now: u64) -> ListChange {
         let (id, competition_id, status) = match m {
-            MatchMessage::Event(e) => (e.match_id, None, e.status),
-            MatchMessage::Status(s) => (s.match_id, s.competition_id, s.status),
+            MatchMessage::Event(e) => (e.match_id, None, &e.status),
+            MatchMessage::Status(s) => (s.match_id, s.competition_id, &s.status),
         };
         let i = match self.position(id) {
             Ok(i) => i,
@@ -114,7 +123,7 @@ impl GameList {
                 }
                 let mut state = MatchState::new(id);
                 state.competition_id = competition_id;
-                self.matches.insert(i, ListedMatch { state, finished_at: None });
+                self.matches.insert(i, ListedMatch::new(state, now));
                 let entry = &mut self.matches[i];
                 apply(entry, m, now);
                 return ListChange::Membership;
@@ -124,6 +133,41 @@ impl GameList {
             ListChange::Updated(id)
         } else {
             ListChange::None
+        }
+    }
+
+    /// Games shown without their own snapshot (they joined through a push, so no names yet)
+    /// whose snapshot has not been asked for: each is returned once, for one request.
+    pub fn take_missing_snapshots(&mut self) -> Vec<u64> {
+        self.matches
+            .iter_mut()
+            .filter(|m| !m.state.has_snapshot && !m.snapshot_requested)
+            .map(|m| {
+                m.snapshot_requested = true;
+                m.state.id
+            })
+            .collect()
+    }
+
+    /// A game's own snapshot (`GET /api/matches/{id}`), merged if the game is still listed.
+    pub fn apply_match_snapshot(&mut self, s: &MatchSnapshot, now: u64) -> ListChange {
+        let Ok(i) = self.position(s.id) else { return ListChange::None };
+        let entry = &mut self.matches[i];
+        let applied = entry.state.apply_snapshot(s);
+        if entry.state.status.stage() == Some(2) && entry.finished_at.is_none() {
+            entry.finished_at = Some(now);
+        }
+        if applied == Applied::Changed {
+            ListChange::Updated(s.id)
+        } else {
+            ListChange::None
+        }
+    }
+
+    /// A game's snapshot could not be had: it may be asked for again later.
+    pub fn snapshot_failed(&mut self, id: u64) {
+        if let Ok(i) = self.position(id) {
+            self.matches[i].snapshot_requested = false;
         }
     }
 
@@ -152,7 +196,7 @@ impl GameList {
 
 fn apply(entry: &mut ListedMatch, m: &MatchMessage, now: u64) -> Applied {
     let applied = entry.state.apply_message(m);
-    if entry.state.status == MatchStatus::Finished && entry.finished_at.is_none() {
+    if entry.state.status.stage() == Some(2) && entry.finished_at.is_none() {
         entry.finished_at = Some(now);
     }
     applied

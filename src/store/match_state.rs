@@ -1,10 +1,11 @@
 //! One match's live state and the reducer that merges pushed events and HTTP snapshots.
 //!
 //! Rules: an event is applied once (by id) and never when it is older than what is shown;
-//! a pushed status only moves forward (scheduled → in_progress → finished); a snapshot is the
-//! truth unless the events already applied are newer than it (it was in flight meanwhile).
+//! a pushed status never moves a match back to an earlier stage (before tip-off, under way,
+//! over; see [`MatchStatus::stage`]); a snapshot is the truth unless the events already applied
+//! are newer than it (it was in flight meanwhile). Names come only from snapshots.
 
-use super::payload::{EventReceived, MatchSnapshot, MatchStatus, StatEvent, StatusChanged, Team};
+use super::payload::{EventReceived, MatchSnapshot, MatchStatus, Player, StatEvent, StatusChanged, Team};
 use super::MatchMessage;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,7 +37,13 @@ pub struct MatchState {
     pub period: Option<u32>,
     pub clock: Option<String>,
     pub status: MatchStatus,
+    /// Regulation periods when a snapshot said (4 quarters or 2 halves).
+    pub periods: Option<u32>,
     pub scheduled_at: Option<String>,
+    /// Both teams' players, sorted by id (from the last snapshot that had any).
+    pub players: Vec<Player>,
+    /// The gateway said its source is lost and this may be behind.
+    pub delayed: bool,
     pub last_event: Option<StatEvent>,
     /// Highest event id applied, from a push or a snapshot.
     pub last_event_id: u64,
@@ -58,7 +65,10 @@ impl MatchState {
             period: None,
             clock: None,
             status: MatchStatus::Scheduled,
+            periods: None,
             scheduled_at: None,
+            players: Vec::new(),
+            delayed: false,
             last_event: None,
             last_event_id: 0,
             last_scorer: None,
@@ -75,6 +85,18 @@ impl MatchState {
     /// Has anything been learned about this match yet?
     pub fn is_known(&self) -> bool {
         self.has_snapshot || self.last_event_id > 0
+    }
+
+    /// A player from the roster, by the database id a push carries.
+    pub fn player(&self, id: u64) -> Option<&Player> {
+        self.players.binary_search_by_key(&id, |p| p.id).ok().map(|i| &self.players[i])
+    }
+
+    pub fn team(&self, side: Side) -> Option<&Team> {
+        match side {
+            Side::Home => self.home.as_ref(),
+            Side::Away => self.away.as_ref(),
+        }
     }
 
     pub fn side_of_team(&self, team_id: u64) -> Option<Side> {
@@ -102,8 +124,8 @@ impl MatchState {
         if e.current_clock.is_some() {
             self.clock.clone_from(&e.current_clock);
         }
-        if e.status != MatchStatus::Other && e.status.rank() >= self.status.rank() {
-            self.status = e.status;
+        if may_move(&self.status, &e.status) {
+            self.status.clone_from(&e.status);
         }
         self.last_event = Some(e.event.clone());
         Applied::Changed
@@ -116,10 +138,10 @@ impl MatchState {
         if s.status == self.status {
             return Applied::Duplicate;
         }
-        if s.status == MatchStatus::Other || s.status.rank() < self.status.rank() {
+        if !may_move(&self.status, &s.status) {
             return Applied::Stale;
         }
-        self.status = s.status;
+        self.status.clone_from(&s.status);
         if s.competition_id.is_some() {
             self.competition_id = s.competition_id;
         }
@@ -140,11 +162,25 @@ impl MatchState {
         if s.id != self.id {
             return Applied::Ignored;
         }
-        // Names and schedule are always taken: they are not part of the live stream.
-        self.home = Some(s.home_team.clone());
-        self.away = Some(s.away_team.clone());
+        // Names, rosters and schedule are always taken: they are not part of the live stream.
+        // A snapshot that lacks them (a mirror that never saw a read API) keeps what is known.
+        if s.home_team.is_some() {
+            self.home.clone_from(&s.home_team);
+        }
+        if s.away_team.is_some() {
+            self.away.clone_from(&s.away_team);
+        }
+        if !s.players.is_empty() {
+            self.players.clone_from(&s.players);
+            self.players.sort_unstable_by_key(|p| p.id);
+            self.players.dedup_by_key(|p| p.id);
+        }
+        self.periods = s.periods.or(self.periods);
         self.competition_id = s.competition_id.or(self.competition_id);
-        self.scheduled_at.clone_from(&s.scheduled_at);
+        if s.scheduled_at.is_some() {
+            self.scheduled_at.clone_from(&s.scheduled_at);
+        }
+        self.delayed = s.delayed;
         let first = !self.has_snapshot;
         self.has_snapshot = true;
         let snapshot_event_id = s.last_event.as_ref().map_or(0, |e| e.id);
@@ -158,7 +194,7 @@ impl MatchState {
         self.away_score = s.away_score;
         self.period = s.current_period;
         self.clock.clone_from(&s.current_clock);
-        self.status = s.status;
+        self.status.clone_from(&s.status);
         self.last_event.clone_from(&s.last_event);
         if *self == before {
             Applied::Duplicate
@@ -179,5 +215,15 @@ impl MatchState {
         };
         self.home_score = home;
         self.away_score = away;
+    }
+}
+
+/// May a pushed status replace the one shown? Never back to an earlier stage; an unknown
+/// status is taken as announced unless the match is over.
+fn may_move(from: &MatchStatus, to: &MatchStatus) -> bool {
+    match (from.stage(), to.stage()) {
+        (Some(a), Some(b)) => b >= a,
+        (Some(2), None) => false,
+        _ => true,
     }
 }

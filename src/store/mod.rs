@@ -9,7 +9,7 @@ pub mod view;
 pub use game_list::{GameList, ListChange, ListScope, ListedMatch};
 pub use match_state::{Applied, MatchState, Side};
 pub use view::{Availability, Badge, MatchView};
-pub use payload::{EventReceived, MatchListBody, MatchSnapshot, MatchStatus, StatEvent, StatusChanged, Team};
+pub use payload::{EventReceived, MatchList, MatchListBody, MatchSnapshot, MatchStatus, Player, StatEvent, StatusChanged, Team};
 
 /// A message on a match's channel, decoded.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,8 +34,8 @@ pub fn decode_message<C: crate::protocol::JsonCodec>(
     data: &str,
 ) -> Result<Option<MatchMessage>, crate::protocol::JsonError> {
     Ok(match event.trim_start_matches('.') {
-        "event.received" => Some(MatchMessage::Event(C::decode(data)?)),
-        "status.changed" => Some(MatchMessage::Status(C::decode(data)?)),
+        crate::wire::EVENT_RECEIVED => Some(MatchMessage::Event(C::decode(data)?)),
+        crate::wire::STATUS_CHANGED => Some(MatchMessage::Status(C::decode(data)?)),
         _ => None,
     })
 }
