@@ -59,7 +59,7 @@ async fn scoreboard_renders_state_and_announces_scores() {
     assert_eq!(text(&root, "[data-score=away]"), "42");
     assert_eq!(text(&root, ".cs-status-text"), "Live");
     assert_eq!(text(&root, ".cs-clock"), "Q2 07:23");
-    assert_eq!(text(&root, ".cs-last-text"), "3-pointer, #88 (HCH)");
+    assert_eq!(text(&root, ".cs-last-text"), "3-pointer (HCH)", "player 88 is in no roster: no name, and never #88");
     assert!(root.query_selector(".cs-badge").unwrap().is_none(), "no badge while live");
     let live = root.query_selector("[aria-live=polite]").unwrap().expect("a polite live region");
     assert_eq!(live.text_content().unwrap(), "Score: Harbor City Herons 45, Mesa Verde Coyotes 42");
@@ -97,8 +97,102 @@ async fn scoreboard_speaks_german_and_shows_clear_error_states() {
         v.apply_snapshot(&snapshot(5, 10, 8, "in_progress"));
     });
     settle().await;
-    assert_eq!(text(&root, ".cs-last-text"), "Dreier, #88 (HCH)");
+    assert_eq!(text(&root, ".cs-last-text"), "Dreier (HCH)");
     assert_eq!(text(&root, ".cs-clock"), "V2 07:23");
+    root.remove();
+}
+
+fn decode<T: serde::de::DeserializeOwned>(text: &str) -> T {
+    serde_wasm_bindgen::from_value(js_sys::JSON::parse(text).unwrap()).unwrap()
+}
+
+fn mount_board(view: RwSignal<MatchView>, labels: &'static courtside::ui::Labels) -> web_sys::HtmlElement {
+    let root = container();
+    let handle = leptos::mount::mount_to(root.clone(), move || {
+        view! { <Scoreboard view=view.into() badge=Signal::stored(Badge::Live) labels=labels /> }
+    });
+    std::mem::forget(handle);
+    root
+}
+
+#[wasm_bindgen_test]
+async fn pushes_alone_show_home_and_away_and_never_an_id() {
+    let view = RwSignal::new(MatchView::new(123));
+    let root = mount_board(view, &EN);
+    let push: courtside::store::EventReceived = decode(
+        r#"{"match_id":123,"home_score":45,"away_score":42,"current_period":2,"current_clock":"07:23","status":"in_progress",
+        "event":{"id":9871,"client_id":"7b2a","type":"3pt_made","team_id":16,"player_id":88,"period":2,"clock":"07:23","x":42.5,"y":18.2,"event_at":"2026-04-13T20:15:30+00:00"}}"#,
+    );
+    view.update(|v| {
+        v.apply_message(&courtside::store::MatchMessage::Event(push));
+    });
+    settle().await;
+    let names: Vec<String> = (0..2).map(|i| root.query_selector_all(".cs-name").unwrap().item(i).unwrap().text_content().unwrap()).collect();
+    assert_eq!(names, ["Home", "Away"], "localised sides, no made-up codes");
+    assert_eq!(text(&root, ".cs-code"), "", "no code without a source");
+    assert_eq!(text(&root, ".cs-last-text"), "3-pointer", "team 16 is not known to play here; player 88 has no name");
+    assert!(!root.text_content().unwrap().contains("88"), "the database id is nowhere on screen");
+    assert!(!root.text_content().unwrap().contains("HOME"));
+    root.remove();
+    let view = RwSignal::new(MatchView::new(1));
+    let root = mount_board(view, &DE);
+    view.update(|v| {
+        v.apply_snapshot(&decode::<MatchSnapshot>(r#"{"id":1,"status":"in_progress","home_team":{"id":3},"away_team":{"id":4,"name":"Gäste FC"}}"#));
+    });
+    settle().await;
+    assert_eq!(text(&root, ".cs-name"), "Heim");
+    assert!(root.text_content().unwrap().contains("Gäste FC"));
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_roster_names_the_player_and_each_name_is_isolated() {
+    let view = RwSignal::new(MatchView::new(7));
+    let root = mount_board(view, &EN);
+    let rtl = "\u{645}\u{62d}\u{645}\u{62f} \u{627}\u{644}\u{639}\u{644}\u{64a}"; // an Arabic name
+    let long = "Internationale Basketballgemeinschaft Nord";
+    let snap = format!(
+        r#"{{"id":7,"status":"in_progress","home_team":{{"id":16,"name":"{long}","short_name":"{evil}"}},"away_team":{{"id":17,"name":"{rtl}"}},
+        "players":[{{"id":88,"team_id":16,"name":"Jane Doe","shirt_number":"7"}},{{"id":90,"team_id":17,"name":"{rtl}"}}],
+        "home_score":3,"current_period":5,"current_clock":"02:00","last_event":{{"id":1,"type":"3pt_made","team_id":16,"player_id":88}}}}"#,
+        evil = "\u{202e}EVIL"
+    );
+    view.update(|v| {
+        v.apply_snapshot(&decode::<MatchSnapshot>(&snap));
+    });
+    settle().await;
+    assert_eq!(text(&root, ".cs-last-text"), "3-pointer, Jane Doe #7 (\u{202e}EVIL)");
+    assert_eq!(text(&root, ".cs-clock"), "OT1 02:00", "the fifth period of four is overtime");
+    for sel in [".cs-name", ".cs-code bdi", ".cs-player", ".cs-last-team", ".cs-status-text"] {
+        let el = root.query_selector(sel).unwrap().unwrap_or_else(|| panic!("{sel}"));
+        assert_eq!(el.local_name(), "bdi", "{sel} is isolated");
+    }
+    let name = root.query_selector(".cs-name").unwrap().unwrap();
+    assert_eq!(name.text_content().as_deref(), Some(long), "the full name stays for screen readers");
+    assert_eq!(name.get_attribute("title").as_deref(), Some(long));
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn statuses_beyond_the_three_and_halves() {
+    let view = RwSignal::new(MatchView::with_periods(8, Some(2)));
+    let root = mount_board(view, &EN);
+    let snap = |status: &str| decode::<MatchSnapshot>(&format!(r#"{{"id":8,"status":"{status}","current_period":2,"current_clock":"01:00"}}"#));
+    view.update(|v| {
+        v.apply_snapshot(&snap("in_progress"));
+    });
+    settle().await;
+    assert_eq!(text(&root, ".cs-clock"), "H2 01:00", "halves, as the element says");
+    for (status, shown) in [("postponed", "Postponed"), ("cancelled", "Cancelled"), ("suspended", "Suspended"), ("abandoned_rain", "abandoned_rain")] {
+        view.update(|v| {
+            v.apply_snapshot(&snap(status));
+        });
+        settle().await;
+        assert_eq!(text(&root, ".cs-status-text"), shown);
+        let board = root.query_selector(".cs-board").unwrap().unwrap();
+        assert_eq!(board.get_attribute("data-status").as_deref(), Some(status), "the raw status for the page");
+        assert!(!root.text_content().unwrap().contains("Scheduled"), "{status} is never drawn as scheduled");
+    }
     root.remove();
 }
 

@@ -94,7 +94,7 @@ fn a_snapshot_may_move_status_backwards() {
 fn snapshot_sets_names_and_state() {
     let mut m = MatchState::new(123);
     assert_eq!(m.apply_snapshot(&snapshot(Some(100), 50, 48, "in_progress")), Applied::Changed);
-    assert_eq!(m.home.as_ref().unwrap().name, "Harbor City Herons");
+    assert_eq!(m.home.as_ref().unwrap().name.as_deref(), Some("Harbor City Herons"));
     assert_eq!(m.away.as_ref().unwrap().short_name.as_deref(), Some("MVC"));
     assert_eq!((m.home_score, m.away_score, m.last_event_id), (50, 48, 100));
     assert_eq!(m.scheduled_at.as_deref(), Some("2026-04-13T19:00:00Z"));
@@ -151,18 +151,58 @@ fn last_scorer_follows_the_side_whose_score_rose() {
     assert_eq!(m.side_of_team(5), None);
 }
 
-#[test]
-fn unknown_statuses_and_event_names() {
-    let text = r#"{"match_id":123,"status":"postponed"}"#;
-    match decode_message::<SerdeJson>("status.changed", text) {
-        Ok(Some(MatchMessage::Status(s))) => {
-            assert_eq!(s.status, MatchStatus::Other);
-            let mut m = MatchState::new(123);
-            assert_eq!(m.apply_status(&s), Applied::Stale, "never inferred from a push");
-        }
+fn status_push(to: &str) -> courtside::store::StatusChanged {
+    match decode_message::<SerdeJson>("status.changed", &format!(r#"{{"match_id":123,"status":"{to}"}}"#)) {
+        Ok(Some(MatchMessage::Status(s))) => s,
         other => panic!("{other:?}"),
     }
+}
+
+#[test]
+fn statuses_beyond_the_three_are_kept_as_announced() {
+    let mut m = MatchState::new(123);
+    assert_eq!(m.apply_status(&status_push("postponed")), Applied::Changed);
+    assert_eq!(m.status, MatchStatus::Postponed, "never drawn as scheduled");
+    assert_eq!(m.apply_status(&status_push("in_progress")), Applied::Changed);
+    assert_eq!(m.apply_status(&status_push("suspended")), Applied::Changed, "stopped mid-game");
+    assert_eq!(m.status, MatchStatus::Suspended);
+    assert_eq!(m.apply_status(&status_push("delayed")), Applied::Stale, "not back before tip-off");
+    assert_eq!(m.apply_status(&status_push("abandoned_rain")), Applied::Changed, "unknown: taken as announced");
+    assert_eq!(m.status, MatchStatus::Other("abandoned_rain".into()));
+    assert_eq!(m.status.as_str(), "abandoned_rain", "the raw text survives for the screen and host events");
+    assert_eq!(m.apply_status(&status_push("cancelled")), Applied::Changed);
+    assert_eq!(m.apply_status(&status_push("something_else")), Applied::Stale, "nothing moves a match that is over");
+    assert_eq!(m.apply_status(&status_push("in_progress")), Applied::Stale);
+    assert_eq!(m.status, MatchStatus::Cancelled);
+    let long = "x".repeat(500);
+    assert_eq!(MatchStatus::parse(&long).as_str().len(), MatchStatus::MAX_RAW, "unknown text is bounded");
+    assert_eq!(MatchStatus::parse(&"é".repeat(40)).as_str().len(), 64, "cut on a character boundary");
+}
+
+#[test]
+fn unknown_event_names_are_ignored() {
     assert_eq!(decode_message::<SerdeJson>("lineup.changed", "{}"), Ok(None));
+}
+
+#[test]
+fn a_roster_names_players_and_a_snapshot_without_names_keeps_them() {
+    let text = r#"{"id":123,"status":"in_progress","home_team":{"id":16,"name":"Herons"},"away_team":{"id":17},
+        "players":[{"id":90,"team_id":17,"name":"Ana Ruiz","shirt_number":"00"},{"id":88,"team_id":16,"name":"Jane Doe","shirt_number":"7"}],
+        "periods":2,"last_event":{"id":1,"type":"2pt_made","team_id":16,"player_id":88}}"#;
+    let s: MatchSnapshot = <SerdeJson as courtside::protocol::JsonCodec>::decode(text).unwrap();
+    let mut m = MatchState::new(123);
+    m.apply_snapshot(&s);
+    assert_eq!(m.player(88).and_then(|p| p.name.as_deref()), Some("Jane Doe"));
+    assert_eq!(m.player(90).and_then(|p| p.shirt_number.as_deref()), Some("00"));
+    assert_eq!(m.player(5), None, "a database id is not a player");
+    assert_eq!(m.away.as_ref().and_then(|t| t.name.as_deref()), None, "no name is made up");
+    assert_eq!(m.periods, Some(2));
+    // A mirror's snapshot with no teams and no roster does not forget what is known.
+    let bare = r#"{"id":123,"status":"in_progress","home_score":2,"last_event":{"id":2,"type":"2pt_made"}}"#;
+    m.apply_snapshot(&<SerdeJson as courtside::protocol::JsonCodec>::decode(bare).unwrap());
+    assert_eq!(m.home.as_ref().and_then(|t| t.name.as_deref()), Some("Herons"));
+    assert_eq!(m.player(88).and_then(|p| p.name.as_deref()), Some("Jane Doe"));
+    assert_eq!(m.home_score, 2);
 }
 
 #[test]
@@ -257,5 +297,26 @@ mod lists {
         l.apply_snapshot(&list, 0);
         assert_eq!(l.ids(), (1..=300).collect::<Vec<u64>>());
         assert_eq!(l.apply_message(&event_for(150, 999_999, 1000, "in_progress"), 1), ListChange::Updated(150));
+    }
+
+    #[test]
+    fn a_game_that_joins_through_a_push_asks_once_for_its_snapshot() {
+        let mut l = GameList::new(ListScope::Live);
+        l.default_periods = Some(2);
+        l.apply_snapshot(&[snap(1, 4, "in_progress", 10)], 0);
+        assert_eq!(l.take_missing_snapshots(), Vec::<u64>::new(), "listed games came with their snapshot");
+        let late = MatchMessage::Event(courtside::store::EventReceived { match_id: 9, ..event(50, 2, 0, "in_progress") });
+        assert_eq!(l.apply_message(&late, 10), ListChange::Membership);
+        assert_eq!(l.get(9).unwrap().state.periods, Some(2), "the element's periods until a snapshot says");
+        assert_eq!(l.take_missing_snapshots(), vec![9]);
+        assert_eq!(l.take_missing_snapshots(), Vec::<u64>::new(), "one request, not one per push");
+        let mut own = snap(9, 7, "in_progress", 2);
+        own.last_event = None;
+        own.periods = Some(4);
+        assert_eq!(l.apply_match_snapshot(&own, 20), ListChange::Updated(9));
+        let g = &l.get(9).unwrap().state;
+        assert_eq!(g.home.as_ref().and_then(|t| t.name.as_deref()), Some("H"), "names arrive");
+        assert_eq!((g.home_score, g.last_event_id, g.periods), (2, 50, Some(4)), "the push is kept, the snapshot's periods win");
+        assert_eq!(l.apply_match_snapshot(&snap(77, 4, "in_progress", 1), 20), ListChange::None, "unlisted games are not added");
     }
 }

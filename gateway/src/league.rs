@@ -3,8 +3,8 @@
 //! Pure simulation (no I/O, no clock): `tick(now_ms)` advances every match and returns the
 //! messages to publish; the caller owns time and the HTTP trigger.
 
-use serde::Serialize;
-use serde_json::{json, Value};
+use courtside::wire::{self, Access, EventReceived, MatchSnapshot, MatchStatus, StatEvent, StatusChanged, Team};
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 const TEAMS: &[(&str, &str)] = &[
@@ -23,46 +23,22 @@ const TEAMS: &[(&str, &str)] = &[
 ];
 
 pub const COMPETITIONS: [u64; 2] = [4, 7];
+/// Team `i` of `TEAMS` has id `FIRST_TEAM_ID + i`; its players are `team_id * 100 + 0..10`.
+pub const FIRST_TEAM_ID: u64 = 10;
+const PLAYERS_PER_TEAM: u64 = 10;
 const PERIOD_SECONDS: u32 = 600;
 const PERIODS: u32 = 4;
 const OVERTIME_SECONDS: u32 = 300;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    Scheduled,
-    InProgress,
-    Finished,
-}
-
-#[derive(Clone, Debug, Serialize)]
-pub struct Team {
-    pub id: u64,
-    pub name: String,
-    pub short_name: String,
-}
-
-#[derive(Clone, Debug, Serialize)]
-pub struct StatEvent {
-    pub id: u64,
-    pub client_id: String,
-    #[serde(rename = "type")]
-    pub kind: &'static str,
-    pub team_id: u64,
-    pub player_id: u64,
-    pub period: u32,
-    pub clock: String,
-    pub x: f64,
-    pub y: f64,
-    pub event_at: String,
-}
-
-/// A match, serialised as the gateway's snapshot (`GET /api/matches/{id}`).
-#[derive(Clone, Debug, Serialize)]
+/// A match as the league plays it. Its snapshot (the gateway's contract) names teams by id
+/// only, as a read API without names would: the names come from the demo's directory file
+/// (`gateway/demo-directory.json`), exactly as they would for a real site. Hand-made matches
+/// (`/demo/publish`) carry their names, as a read API that embeds teams does.
+#[derive(Clone, Debug)]
 pub struct Match {
     pub id: u64,
     pub competition_id: u64,
-    pub status: Status,
+    pub status: MatchStatus,
     pub home_team: Team,
     pub away_team: Team,
     pub home_score: u32,
@@ -71,13 +47,29 @@ pub struct Match {
     pub current_clock: String,
     pub scheduled_at: String,
     pub last_event: Option<StatEvent>,
-    #[serde(skip)]
     clock_left: u32,
-    #[serde(skip)]
     next_at: u64,
     /// Driven by `/demo/publish`, not by the simulation.
-    #[serde(skip)]
     pub manual: bool,
+}
+
+impl Match {
+    /// The gateway's snapshot of this match.
+    pub fn snapshot(&self) -> MatchSnapshot {
+        MatchSnapshot {
+            competition_id: Some(self.competition_id),
+            home_team: Some(self.home_team.clone()),
+            away_team: Some(self.away_team.clone()),
+            home_score: self.home_score,
+            away_score: self.away_score,
+            current_period: Some(self.current_period),
+            current_clock: Some(self.current_clock.clone()),
+            periods: Some(PERIODS),
+            scheduled_at: Some(self.scheduled_at.clone()),
+            last_event: self.last_event.clone(),
+            ..MatchSnapshot::bare(self.id, self.status.clone())
+        }
+    }
 }
 
 /// Something to publish: an event name, its channels and its payload.
@@ -148,7 +140,7 @@ impl League {
     }
 
     pub fn live(&self) -> Vec<&Match> {
-        self.matches.values().filter(|m| m.status == Status::InProgress).collect()
+        self.matches.values().filter(|m| m.status == MatchStatus::InProgress).collect()
     }
 
     pub fn all(&self) -> Vec<&Match> {
@@ -163,20 +155,21 @@ impl League {
         let busy: Vec<u64> = self
             .matches
             .values()
-            .filter(|m| m.status != Status::Finished)
+            .filter(|m| m.status != MatchStatus::Finished)
             .flat_map(|m| [m.home_team.id, m.away_team.id])
             .collect();
-        let mut free: Vec<usize> = (0..TEAMS.len()).filter(|i| !busy.contains(&(10 + *i as u64))).collect();
+        let mut free: Vec<usize> = (0..TEAMS.len()).filter(|i| !busy.contains(&(FIRST_TEAM_ID + *i as u64))).collect();
         if free.len() < 2 {
             free = (0..TEAMS.len()).collect();
         }
         let a = free.swap_remove(self.rng.usize(0..free.len()));
         let b = free[self.rng.usize(0..free.len())];
-        let team = |i: usize| Team { id: 10 + i as u64, name: TEAMS[i].0.into(), short_name: TEAMS[i].1.into() };
+        // Ids only: the directory names them.
+        let team = |i: usize| Team { id: FIRST_TEAM_ID + i as u64, ..Team::default() };
         let m = Match {
             id,
             competition_id: COMPETITIONS[(id % 2) as usize],
-            status: Status::Scheduled,
+            status: MatchStatus::Scheduled,
             home_team: team(a),
             away_team: team(b),
             home_score: 0,
@@ -196,9 +189,9 @@ impl League {
     fn tip_off(&mut self, id: u64, now_ms: u64) -> Option<Publication> {
         let pace = self.pace();
         let m = self.matches.get_mut(&id)?;
-        m.status = Status::InProgress;
+        m.status = MatchStatus::InProgress;
         m.next_at = now_ms + pace;
-        Some(status_publication(m, Status::Scheduled))
+        Some(status_publication(m, MatchStatus::Scheduled))
     }
 
     fn pace(&mut self) -> u64 {
@@ -212,7 +205,7 @@ impl League {
         let pace = self.pace();
         let roll = self.rng.u32(0..100);
         let home_side = self.rng.bool();
-        let player = self.rng.u64(0..100);
+        let player = self.rng.u64(0..PLAYERS_PER_TEAM);
         let (x, y) = (self.rng.f64() * 94.0, self.rng.f64() * 50.0);
         let elapsed = self.rng.u32(4..28);
         let client_id = format!("{:016x}{:016x}", self.rng.u64(..), self.rng.u64(..));
@@ -241,24 +234,24 @@ impl League {
         m.current_clock = clock_text(m.clock_left);
         let event = StatEvent {
             id: event_id,
-            client_id,
-            kind,
-            team_id,
-            player_id: player,
-            period: m.current_period,
-            clock: m.current_clock.clone(),
-            x: (x * 10.0).round() / 10.0,
-            y: (y * 10.0).round() / 10.0,
-            event_at: rfc3339(now_ms),
+            client_id: Some(client_id),
+            kind: kind.to_owned(),
+            team_id: Some(team_id),
+            player_id: Some(team_id * 100 + player),
+            period: Some(m.current_period),
+            clock: Some(m.current_clock.clone()),
+            x: Some((x * 10.0).round() / 10.0),
+            y: Some((y * 10.0).round() / 10.0),
+            event_at: Some(rfc3339(now_ms)),
         };
         m.last_event = Some(event.clone());
         m.next_at = now_ms + pace;
-        let mut out = vec![event_publication(m)];
+        let mut out = vec![event_publication(m, event)];
         if m.clock_left == 0 {
             let regulation_over = m.current_period >= PERIODS;
             if regulation_over && m.home_score != m.away_score {
-                m.status = Status::Finished;
-                out.push(status_publication(m, Status::InProgress));
+                m.status = MatchStatus::Finished;
+                out.push(status_publication(m, MatchStatus::InProgress));
             } else {
                 m.current_period += 1;
                 m.clock_left = if regulation_over { OVERTIME_SECONDS } else { PERIOD_SECONDS };
@@ -271,27 +264,27 @@ impl League {
     /// Advance the league to `now_ms`.
     pub fn tick(&mut self, now_ms: u64) -> Vec<Publication> {
         let mut out = vec![];
-        let due: Vec<(u64, Status)> = self
+        let due: Vec<(u64, MatchStatus)> = self
             .matches
             .values()
-            .filter(|m| !m.manual && m.status != Status::Finished && m.next_at <= now_ms)
-            .map(|m| (m.id, m.status))
+            .filter(|m| !m.manual && m.status != MatchStatus::Finished && m.next_at <= now_ms)
+            .map(|m| (m.id, m.status.clone()))
             .collect();
         for (id, status) in due {
             match status {
-                Status::Scheduled => out.extend(self.tip_off(id, now_ms)),
-                Status::InProgress => out.extend(self.play(id, now_ms)),
-                Status::Finished => {}
+                MatchStatus::Scheduled => out.extend(self.tip_off(id, now_ms)),
+                MatchStatus::InProgress => out.extend(self.play(id, now_ms)),
+                _ => {}
             }
         }
         // Never run dry: replace finished games with new ones about to tip off.
-        let active = self.matches.values().filter(|m| !m.manual && m.status != Status::Finished).count();
+        let active = self.matches.values().filter(|m| !m.manual && m.status != MatchStatus::Finished).count();
         for _ in active..self.concurrent {
             let delay = self.rng.u64(15_000..30_000);
             self.schedule(now_ms, delay);
         }
         // Keep the most recent finished games for late readers, not all of them.
-        let finished: Vec<u64> = self.matches.values().filter(|m| m.status == Status::Finished).map(|m| m.id).collect();
+        let finished: Vec<u64> = self.matches.values().filter(|m| m.status == MatchStatus::Finished).map(|m| m.id).collect();
         if finished.len() > 20 {
             for id in &finished[..finished.len() - 20] {
                 self.matches.remove(id);
@@ -302,7 +295,7 @@ impl League {
 
     /// The next time `tick` has work.
     pub fn next_due(&self) -> Option<u64> {
-        self.matches.values().filter(|m| !m.manual && m.status != Status::Finished).map(|m| m.next_at).min()
+        self.matches.values().filter(|m| !m.manual && m.status != MatchStatus::Finished).map(|m| m.next_at).min()
     }
 
     /// A hand-driven event (tests, demos): creates the match if needed, sets the score.
@@ -312,9 +305,9 @@ impl League {
         let m = self.matches.entry(id).or_insert_with(|| Match {
             id,
             competition_id: COMPETITIONS[0],
-            status: Status::InProgress,
-            home_team: Team { id: 1, name: "Home Testers".into(), short_name: "HOM".into() },
-            away_team: Team { id: 2, name: "Away Testers".into(), short_name: "AWY".into() },
+            status: MatchStatus::InProgress,
+            home_team: Team { id: 1, name: Some("Home Testers".into()), short_name: Some("HOM".into()), ..Team::default() },
+            away_team: Team { id: 2, name: Some("Away Testers".into()), short_name: Some("AWY".into()), ..Team::default() },
             home_score: 0,
             away_score: 0,
             current_period: 1,
@@ -326,59 +319,58 @@ impl League {
             manual: true,
         });
         m.manual = true;
-        m.status = Status::InProgress;
+        m.status = MatchStatus::InProgress;
         let team_id = if home_score != m.home_score { m.home_team.id } else { m.away_team.id };
         m.home_score = home_score;
         m.away_score = away_score;
+        // No player: a hand-made event names none, and the card shows the team alone.
         let event = StatEvent {
             id: event_id,
-            client_id: format!("manual-{event_id}"),
-            kind,
-            team_id,
-            player_id: 7,
-            period: m.current_period,
-            clock: m.current_clock.clone(),
-            x: 0.0,
-            y: 0.0,
-            event_at: rfc3339(now_ms),
+            client_id: Some(format!("manual-{event_id}")),
+            kind: kind.to_owned(),
+            team_id: Some(team_id),
+            player_id: None,
+            period: Some(m.current_period),
+            clock: Some(m.current_clock.clone()),
+            x: None,
+            y: None,
+            event_at: Some(rfc3339(now_ms)),
         };
-        m.last_event = Some(event);
-        event_publication(m)
+        m.last_event = Some(event.clone());
+        event_publication(m, event)
     }
 }
 
-fn event_publication(m: &Match) -> Publication {
+fn event_publication(m: &Match, event: StatEvent) -> Publication {
+    let payload = EventReceived {
+        match_id: m.id,
+        home_score: m.home_score,
+        away_score: m.away_score,
+        current_period: Some(m.current_period),
+        current_clock: Some(m.current_clock.clone()),
+        status: m.status.clone(),
+        event,
+    };
     Publication {
-        name: "event.received",
-        channels: vec![format!("private-match.{}", m.id), "private-games".into()],
-        data: json!({
-            "match_id": m.id,
-            "home_score": m.home_score,
-            "away_score": m.away_score,
-            "current_period": m.current_period,
-            "current_clock": m.current_clock,
-            "status": m.status,
-            "event": m.last_event,
-        }),
+        name: wire::EVENT_RECEIVED,
+        channels: wire::event_channels(Access::Private, m.id),
+        data: serde_json::to_value(&payload).unwrap_or(Value::Null),
     }
 }
 
-fn status_publication(m: &Match, previous: Status) -> Publication {
+fn status_publication(m: &Match, previous: MatchStatus) -> Publication {
+    let payload = StatusChanged {
+        match_id: m.id,
+        competition_id: Some(m.competition_id),
+        status: m.status.clone(),
+        previous_status: Some(previous),
+        home_score: Some(m.home_score),
+        away_score: Some(m.away_score),
+    };
     Publication {
-        name: "status.changed",
-        channels: vec![
-            format!("private-match.{}", m.id),
-            format!("private-competition.{}", m.competition_id),
-            "private-games".into(),
-        ],
-        data: json!({
-            "match_id": m.id,
-            "competition_id": m.competition_id,
-            "status": m.status,
-            "previous_status": previous,
-            "home_score": m.home_score,
-            "away_score": m.away_score,
-        }),
+        name: wire::STATUS_CHANGED,
+        channels: wire::status_channels(Access::Private, m.id, Some(m.competition_id)),
+        data: serde_json::to_value(&payload).unwrap_or(Value::Null),
     }
 }
 
@@ -396,7 +388,7 @@ mod tests {
     fn a_new_league_has_live_games_and_one_about_to_start() {
         let l = League::new(1, (1000, 3000), 5, 1_000_000);
         assert_eq!(l.live().len(), 4);
-        assert_eq!(l.all().iter().filter(|m| m.status == Status::Scheduled).count(), 1);
+        assert_eq!(l.all().iter().filter(|m| m.status == MatchStatus::Scheduled).count(), 1);
         let mut teams = vec![];
         for m in l.all() {
             assert_ne!(m.home_team.id, m.away_team.id);
@@ -464,7 +456,7 @@ mod tests {
         }
         assert!(finished.len() >= 3, "games finish: {finished:?}");
         assert!(started >= 3, "new games start: {started}");
-        assert_eq!(l.all().iter().filter(|m| m.status != Status::Finished).count(), 2, "the league never runs dry");
+        assert_eq!(l.all().iter().filter(|m| m.status != MatchStatus::Finished).count(), 2, "the league never runs dry");
     }
 
     #[test]

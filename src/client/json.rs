@@ -46,3 +46,83 @@ impl JsonCodec for BrowserJson {
 pub fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T, JsonError> {
     serde_wasm_bindgen::from_value(value).map_err(|e| JsonError(e.to_string()))
 }
+
+/// What a contract field must hold, for naming the field a payload got wrong.
+#[derive(Clone, Copy)]
+enum Kind {
+    /// A non-negative integer JavaScript holds exactly (ids, scores).
+    Count,
+    Text,
+    Object,
+}
+
+/// The pushed payloads' fields, `?` marking optional ones (see `crate::wire`).
+const EVENT_FIELDS: &[(&str, Kind)] = &[
+    ("match_id", Kind::Count),
+    ("home_score", Kind::Count),
+    ("away_score", Kind::Count),
+    ("current_period?", Kind::Count),
+    ("current_clock?", Kind::Text),
+    ("status", Kind::Text),
+    ("event", Kind::Object),
+    ("event.id", Kind::Count),
+    ("event.type", Kind::Text),
+    ("event.team_id?", Kind::Count),
+    ("event.player_id?", Kind::Count),
+    ("event.period?", Kind::Count),
+    ("event.clock?", Kind::Text),
+];
+const STATUS_FIELDS: &[(&str, Kind)] = &[
+    ("match_id", Kind::Count),
+    ("competition_id?", Kind::Count),
+    ("status", Kind::Text),
+    ("previous_status?", Kind::Text),
+    ("home_score?", Kind::Count),
+    ("away_score?", Kind::Count),
+];
+
+/// The first field of a pushed payload that breaks the contract, and how ("`event.id` is not a
+/// whole number JavaScript can hold"). Only called on the failure path.
+pub fn bad_field(event: &str, text: &str) -> String {
+    let Ok(value) = JSON::parse(text) else { return "the payload is not JSON".into() };
+    let fields = match event.trim_start_matches('.') {
+        crate::wire::EVENT_RECEIVED => EVENT_FIELDS,
+        _ => STATUS_FIELDS,
+    };
+    for (spec, kind) in fields {
+        let (path, optional) = match spec.strip_suffix('?') {
+            Some(p) => (p, true),
+            None => (*spec, false),
+        };
+        let mut v = value.clone();
+        for part in path.split('.') {
+            v = if v.is_object() { Reflect::get(&v, &JsValue::from_str(part)).unwrap_or(JsValue::UNDEFINED) } else { JsValue::UNDEFINED };
+        }
+        if v.is_undefined() || v.is_null() {
+            if optional {
+                continue;
+            }
+            return format!("`{path}` is missing");
+        }
+        let fits = match kind {
+            Kind::Count => js_sys::Number::is_safe_integer(&v) && v.as_f64().is_some_and(|n| n >= 0.0),
+            Kind::Text => v.is_string(),
+            Kind::Object => v.is_object() && !js_sys::Array::is_array(&v),
+        };
+        if !fits {
+            return match kind {
+                Kind::Count => format!("`{path}` is not a whole number from 0 to 2^53"),
+                Kind::Text => format!("`{path}` is not a string"),
+                Kind::Object => format!("`{path}` is not an object"),
+            };
+        }
+    }
+    "a field does not fit the contract".into()
+}
+
+/// The match a payload names, if it names one readably.
+pub fn match_id_of(text: &str) -> Option<u64> {
+    let value = JSON::parse(text).ok()?;
+    let id = Reflect::get(&value, &JsValue::from_str("match_id")).ok()?;
+    js_sys::Number::is_safe_integer(&id).then(|| id.as_f64()).flatten().filter(|n| *n > 0.0).map(|n| n as u64)
+}

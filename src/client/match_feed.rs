@@ -2,12 +2,42 @@
 
 use super::connection::{ChannelListener, ChannelSignal, Connection};
 use super::http::HttpResult;
-use super::json::BrowserJson;
+use super::json::{bad_field, match_id_of, BrowserJson};
 use super::snapshot::fetcher;
 use crate::protocol::SubscriptionError;
 use crate::store::{decode_message, MatchMessage, MatchSnapshot};
+use crate::wire::{self, Access};
 use std::cell::Cell;
 use std::rc::Rc;
+
+thread_local! {
+    /// Pushes that did not fit the contract, for `courtsideStats().badPushes`.
+    static BAD_PUSHES: Cell<u32> = const { Cell::new(0) };
+    /// When a bad push was last logged, and how many were not logged since.
+    static LAST_LOG: Cell<f64> = const { Cell::new(f64::NEG_INFINITY) };
+    static UNLOGGED: Cell<u32> = const { Cell::new(0) };
+}
+
+/// How many pushes failed to decode since the page loaded.
+pub fn bad_pushes() -> u32 {
+    BAD_PUSHES.with(Cell::get)
+}
+
+/// Count a push that did not decode and log it, at most once a minute, naming the field.
+fn report_bad_push(event: &str, data: &str) {
+    BAD_PUSHES.with(|c| c.set(c.get().saturating_add(1)));
+    let now = js_sys::Date::now();
+    if now - LAST_LOG.with(Cell::get) < 60_000.0 {
+        UNLOGGED.with(|c| c.set(c.get().saturating_add(1)));
+        return;
+    }
+    LAST_LOG.with(|c| c.set(now));
+    let unlogged = UNLOGGED.with(|c| c.replace(0));
+    let more = if unlogged > 0 { format!(" ({unlogged} more since the last report)") } else { String::new() };
+    web_sys::console::warn_1(
+        &format!("courtside: a pushed {event} did not fit the contract: {}; fetching a fresh snapshot{more}", bad_field(event, data)).into(),
+    );
+}
 
 /// Everything a match view needs to hear.
 #[derive(Debug, Clone)]
@@ -20,6 +50,9 @@ pub enum FeedUpdate {
     Denied { status: u16 },
     /// A passing failure; the feed retries.
     Trouble(String),
+    /// A push that did not decode (for this match, when it said so readably): the screen may
+    /// be behind, so the feed fetches a fresh snapshot.
+    Undecodable { match_id: Option<u64> },
 }
 
 pub struct MatchFeed {
@@ -34,7 +67,7 @@ impl Drop for MatchFeed {
 }
 
 pub fn match_channel(match_id: u64) -> String {
-    format!("private-match.{match_id}")
+    wire::match_channel(Access::Private, match_id)
 }
 
 /// Turn a channel signal into feed updates: messages decoded, failures classified.
@@ -43,9 +76,9 @@ pub(super) fn channel_update(signal: &ChannelSignal) -> Option<FeedUpdate> {
         ChannelSignal::Subscribed | ChannelSignal::AlreadySubscribed => None,
         ChannelSignal::Message { event, data } => match decode_message::<BrowserJson>(event, data) {
             Ok(m) => m.map(FeedUpdate::Message),
-            Err(e) => {
-                web_sys::console::warn_1(&format!("courtside: skipped {event}: {}", e.0).into());
-                None
+            Err(_) => {
+                report_bad_push(event, data);
+                Some(FeedUpdate::Undecodable { match_id: match_id_of(data) })
             }
         },
         ChannelSignal::Failed { error, retrying } => Some(match error {
@@ -88,8 +121,11 @@ pub fn follow_match(conn: &Rc<Connection>, match_id: u64, on_update: Rc<dyn Fn(F
             if let ChannelSignal::Subscribed = signal {
                 fetch(true);
             }
-            if let Some(update) = channel_update(signal) {
-                on_update(update);
+            match channel_update(signal) {
+                // Back to the truth without a reconnect: a snapshot newer than the bad push.
+                Some(FeedUpdate::Undecodable { .. }) => fetch(true),
+                Some(update) => on_update(update),
+                None => {}
             }
         })
     };

@@ -22,7 +22,8 @@ thread_local! {
     static LIVE_TIMERS: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
 }
 
-/// `{sockets, channels, listeners, widgets, timers, wasmMemory}`: what the page holds right now
+/// `{sockets, channels, listeners, widgets, timers, badPushes, wasmMemory}`: what the page holds
+/// right now (`badPushes`: pushes that did not fit the contract since the page loaded)
 /// (`wasmMemory`: the module's linear memory in bytes, which only ever grows).
 #[wasm_bindgen(js_name = courtsideStats)]
 pub fn stats() -> JsValue {
@@ -36,6 +37,7 @@ pub fn stats() -> JsValue {
     set("channels", channels);
     set("listeners", listeners);
     set("widgets", LIVE_WIDGETS.with(|c| c.get()));
+    set("badPushes", client::match_feed::bad_pushes());
     set("timers", LIVE_TIMERS.with(|c| c.get()));
     let memory = wasm_bindgen::memory().unchecked_into::<js_sys::WebAssembly::Memory>();
     set("wasmMemory", memory.buffer().unchecked_into::<js_sys::ArrayBuffer>().byte_length());
@@ -123,6 +125,19 @@ fn positive(host: &web_sys::HtmlElement, name: &str) -> Result<u64, String> {
     match raw.trim().parse::<u64>() {
         Ok(v) if v > 0 => Ok(v),
         _ => Err(format!("<{} {name}=\"{raw}\">: {name} must be a positive number", host.local_name())),
+    }
+}
+
+/// `periods="2"` (halves) or `"4"` (quarters, the default): what to assume until a snapshot says.
+fn periods(host: &web_sys::HtmlElement) -> Option<u32> {
+    let raw = host.get_attribute("periods")?;
+    match raw.trim() {
+        "2" => Some(2),
+        "4" => Some(4),
+        _ => {
+            web_sys::console::warn_1(&format!("courtside: periods=\"{raw}\" must be 2 or 4; using 4").into());
+            None
+        }
     }
 }
 
@@ -248,7 +263,7 @@ pub fn mount(kind: String, host: web_sys::HtmlElement, root: web_sys::ShadowRoot
 fn mount_scoreboard(m: &mut Mounted, host: &web_sys::HtmlElement, settings: &ClientSettings) -> Result<(), String> {
     let match_id = positive(host, "match")?;
     let conn = client::shared(settings);
-    bind_scoreboard(m, &conn, Some(host.clone()), match_id, labels_for(host));
+    bind_scoreboard(m, &conn, Some(host.clone()), match_id, labels_for(host), periods(host));
     Ok(())
 }
 
@@ -256,7 +271,7 @@ fn mount_games(m: &mut Mounted, host: &web_sys::HtmlElement, settings: &ClientSe
     let interval_s = seconds(host, "interval", 6, 2..=120);
     let leave_s = seconds(host, "leave-after", 60, 0..=3600);
     let conn = client::shared(settings);
-    bind_games(m, &conn, Some(host.clone()), scope, labels_for(host), interval_s, leave_s);
+    bind_games(m, &conn, Some(host.clone()), scope, labels_for(host), interval_s, leave_s, periods(host));
     Ok(())
 }
 
@@ -346,6 +361,7 @@ pub fn bind_games(
     labels: &'static Labels,
     interval_s: u32,
     leave_s: u32,
+    periods: Option<u32>,
 ) {
     let owner = Owner::new();
     let (ids, cards, badge, carousel) = owner.with(|| {
@@ -357,6 +373,7 @@ pub fn bind_games(
         )
     });
     let list = Rc::new(RefCell::new(GameList::new(scope)));
+    list.borrow_mut().default_periods = periods;
     // Copy the pure list into the signals once per animation frame: one card's signal for an
     // in-place change, the id list (and new or dropped cards) only when membership changes. A
     // game updated ten times within a frame is patched once; a hidden page does no DOM work.
@@ -448,13 +465,20 @@ pub fn bind_games(
                     let change = l.apply_snapshot(&body.matches, now);
                     sync(&l, change);
                 }
+                GamesUpdate::Match(s) => {
+                    let change = l.apply_match_snapshot(&s, now);
+                    sync(&l, change);
+                }
+                GamesUpdate::MatchFailed(id) => {
+                    web_sys::console::warn_1(&format!("courtside: no snapshot for match {id}; its card shows pushes only").into());
+                }
                 GamesUpdate::Message(msg) => {
                     let id = msg.match_id();
-                    let before = l.get(id).map(|g| (g.state.home_score, g.state.away_score, g.state.status));
+                    let before = l.get(id).map(|g| (g.state.home_score, g.state.away_score, g.state.status.clone()));
                     let change = l.apply_message(&msg, now);
                     sync(&l, change);
                     if let (Some(host), Some(g)) = (&host, l.get(id)) {
-                        let (h0, a0, s0) = before.unwrap_or((0, 0, g.state.status));
+                        let (h0, a0, s0) = before.unwrap_or_else(|| (0, 0, g.state.status.clone()));
                         if (h0, a0) != (g.state.home_score, g.state.away_score) {
                             host_events::score(host, id, g.state.home_score, g.state.away_score);
                         }
@@ -468,6 +492,8 @@ pub fn bind_games(
                 }
                 GamesUpdate::Trouble(why) => web_sys::console::warn_1(&format!("courtside: {why}").into()),
             }
+            // Games that joined through a push get their own snapshot: names, roster, clock.
+            l.take_missing_snapshots()
         })
     };
     m.games = Some(follow_games(conn, scope, on_update));
@@ -535,7 +561,7 @@ pub fn scoreboard_on(
     labels: &'static Labels,
 ) -> Mounted {
     let mut m = Mounted::empty(container);
-    bind_scoreboard(&mut m, conn, host, match_id, labels);
+    bind_scoreboard(&mut m, conn, host, match_id, labels, None);
     m
 }
 
@@ -545,12 +571,13 @@ fn bind_scoreboard(
     host: Option<web_sys::HtmlElement>,
     match_id: u64,
     labels: &'static Labels,
+    periods: Option<u32>,
 ) {
     let owner = Owner::new();
-    let (view, badge) = owner.with(|| (RwSignal::new(MatchView::new(match_id)), RwSignal::new(Badge::Reconnecting)));
+    let (view, badge) = owner.with(|| (RwSignal::new(MatchView::with_periods(match_id, periods)), RwSignal::new(Badge::Reconnecting)));
     let host_for_updates = host.clone();
     let on_update = Rc::new(move |u: FeedUpdate| {
-        let before = view.try_with_untracked(|v| (v.state.home_score, v.state.away_score, v.state.status));
+        let before = view.try_with_untracked(|v| (v.state.home_score, v.state.away_score, v.state.status.clone()));
         let synced = matches!(u, FeedUpdate::Snapshot(_));
         view.try_update(|v| match u {
             FeedUpdate::Snapshot(s) => {
@@ -562,8 +589,10 @@ fn bind_scoreboard(
             FeedUpdate::UnknownMatch => v.mark_unknown(),
             FeedUpdate::Denied { status } => v.mark_denied(status),
             FeedUpdate::Trouble(why) => web_sys::console::warn_1(&format!("courtside: {why}").into()),
+            // The feed answers a bad push itself, with a fresh snapshot.
+            FeedUpdate::Undecodable { .. } => {}
         });
-        let after = view.try_with_untracked(|v| (v.state.home_score, v.state.away_score, v.state.status, v.state.is_known()));
+        let after = view.try_with_untracked(|v| (v.state.home_score, v.state.away_score, v.state.status.clone(), v.state.is_known()));
         if let (Some(host), Some((h0, a0, s0)), Some((h1, a1, s1, known))) = (&host_for_updates, before, after) {
             if known && (h0, a0) != (h1, a1) {
                 host_events::score(host, match_id, h1, a1);

@@ -37,6 +37,8 @@ pub struct GameList {
     pub matches: Vec<ListedMatch>,
     /// A list snapshot has arrived at least once.
     pub loaded: bool,
+    /// Regulation periods for games whose snapshot does not say (the element's `periods`).
+    pub default_periods: Option<u32>,
 }
 
 /// What a change did to the list: which match changed, or whether the membership changed.
@@ -53,7 +55,7 @@ pub enum ListChange {
 
 impl GameList {
     pub fn new(scope: ListScope) -> Self {
-        GameList { scope, matches: vec![], loaded: false }
+        GameList { scope, matches: vec![], loaded: false, default_periods: None }
     }
 
     fn position(&self, id: u64) -> Result<usize, usize> {
@@ -85,7 +87,10 @@ impl GameList {
             match self.position(s.id) {
                 Ok(i) => changed |= self.matches[i].state.apply_snapshot(s) == Applied::Changed,
                 Err(i) if self.wanted(s.competition_id, &s.status) => {
-                    self.matches.insert(i, ListedMatch::new(MatchState::from_snapshot(s), now));
+                    let mut state = MatchState::new(s.id);
+                    state.periods = self.default_periods;
+                    state.apply_snapshot(s);
+                    self.matches.insert(i, ListedMatch::new(state, now));
                 }
                 Err(_) => {}
             }
@@ -123,6 +128,7 @@ impl GameList {
                 }
                 let mut state = MatchState::new(id);
                 state.competition_id = competition_id;
+                state.periods = self.default_periods;
                 self.matches.insert(i, ListedMatch::new(state, now));
                 let entry = &mut self.matches[i];
                 apply(entry, m, now);
@@ -161,13 +167,6 @@ impl GameList {
             ListChange::Updated(s.id)
         } else {
             ListChange::None
-        }
-    }
-
-    /// A game's snapshot could not be had: it may be asked for again later.
-    pub fn snapshot_failed(&mut self, id: u64) {
-        if let Ok(i) = self.position(id) {
-            self.matches[i].snapshot_requested = false;
         }
     }
 

@@ -36,6 +36,13 @@ impl MatchView {
         MatchView { state: MatchState::new(match_id), availability: Availability::Loading }
     }
 
+    /// With the regulation periods to assume until a snapshot says (the element's `periods`).
+    pub fn with_periods(match_id: u64, periods: Option<u32>) -> Self {
+        let mut v = MatchView::new(match_id);
+        v.state.periods = periods;
+        v
+    }
+
     pub fn apply_snapshot(&mut self, s: &MatchSnapshot) -> Applied {
         let applied = self.state.apply_snapshot(s);
         // A denial stays visible: a snapshot does not make a refused channel live.

@@ -1,53 +1,126 @@
-//! Turning state into the short texts a scoreboard shows.
+//! Turning state into the short texts a scoreboard shows. Nothing here guesses: a team
+//! without a name is "Home"/"Away" in the reader's language, a player without a name is not
+//! shown, and a status this build does not know is shown as the API wrote it.
 
 use super::labels::Labels;
-use crate::store::{MatchState, Side};
+use crate::store::{MatchState, MatchStatus, Side};
 
-/// "Q2", "OT1".
-pub fn period(labels: &Labels, period: Option<u32>) -> String {
-    match period {
+/// "Q2", "H1", "OT1": quarters unless the match has two regulation periods.
+pub fn period(labels: &Labels, m: &MatchState) -> String {
+    let regulation = match m.periods {
+        Some(2) => 2,
+        _ => 4,
+    };
+    match m.period {
         None | Some(0) => String::new(),
-        Some(p) if p <= 4 => format!("{}{p}", labels.period),
-        Some(p) => format!("{}{}", labels.overtime, p - 4),
+        Some(p) if p <= regulation => {
+            let prefix = if regulation == 2 { labels.half } else { labels.period };
+            format!("{prefix}{p}")
+        }
+        Some(p) => format!("{}{}", labels.overtime, p - regulation),
     }
 }
 
-pub fn team_code(m: &MatchState, side: Side) -> String {
-    let team = match side {
-        Side::Home => m.home.as_ref(),
-        Side::Away => m.away.as_ref(),
-    };
-    match team {
-        Some(t) => t.short_name.clone().unwrap_or_else(|| t.name.chars().take(3).collect::<String>().to_uppercase()),
-        None => match side {
-            Side::Home => "HOME".into(),
-            Side::Away => "AWAY".into(),
-        },
+fn side_label(labels: &Labels, side: Side) -> &'static str {
+    match side {
+        Side::Home => labels.home,
+        Side::Away => labels.away,
     }
 }
 
-pub fn team_name(m: &MatchState, side: Side) -> String {
-    let team = match side {
-        Side::Home => m.home.as_ref(),
-        Side::Away => m.away.as_ref(),
-    };
-    team.map(|t| t.name.clone()).unwrap_or_else(|| team_code(m, side))
+/// A team's short code, only when a source gave one.
+pub fn team_code(m: &MatchState, side: Side) -> Option<String> {
+    m.team(side).and_then(|t| t.short_name.clone())
 }
 
-/// "3-pointer, #88 (HCH)".
-pub fn last_event(labels: &Labels, m: &MatchState) -> String {
-    let Some(e) = &m.last_event else { return String::new() };
-    let mut s = labels.events.describe(&e.kind).to_owned();
-    if let Some(p) = e.player_id {
-        s.push_str(", #");
-        s.push_str(&p.to_string());
+/// A team's full name; the short name when that is all there is; "Home"/"Away" otherwise.
+pub fn team_name(labels: &Labels, m: &MatchState, side: Side) -> String {
+    let team = m.team(side);
+    match team.and_then(|t| t.name.as_ref().or(t.short_name.as_ref())) {
+        Some(name) => name.clone(),
+        None => side_label(labels, side).to_owned(),
     }
-    if let Some(side) = e.team_id.and_then(|t| m.side_of_team(t)) {
+}
+
+/// The shortest true name for a team: its code, else its name, else "Home"/"Away".
+pub fn team_short(labels: &Labels, m: &MatchState, side: Side) -> String {
+    team_code(m, side).unwrap_or_else(|| team_name(labels, m, side))
+}
+
+/// The last event in three parts, so that each name can be isolated for bidirectional text:
+/// "3-pointer", "Jane Doe #7", "HCH".
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LastEvent {
+    pub what: String,
+    /// The player's name (and shirt number), only when a roster names them.
+    pub player: Option<String>,
+    /// The team, when the event's team is one of the two playing.
+    pub team: Option<String>,
+}
+
+pub fn last_event(labels: &Labels, m: &MatchState) -> Option<LastEvent> {
+    let e = m.last_event.as_ref()?;
+    let player = e.player_id.and_then(|id| m.player(id)).and_then(|p| {
+        let name = p.name.as_ref()?;
+        Some(match &p.shirt_number {
+            Some(n) => format!("{name} #{n}"),
+            None => name.clone(),
+        })
+    });
+    let team = e.team_id.and_then(|t| m.side_of_team(t)).map(|side| team_short(labels, m, side));
+    Some(LastEvent { what: labels.events.describe(&e.kind).to_owned(), player, team })
+}
+
+/// The last event as one line, for screen readers and host events: "3-pointer, Jane Doe #7 (HCH)".
+pub fn last_event_text(labels: &Labels, m: &MatchState) -> String {
+    let Some(e) = last_event(labels, m) else { return String::new() };
+    let mut s = e.what;
+    if let Some(p) = e.player {
+        s.push_str(", ");
+        s.push_str(&p);
+    }
+    if let Some(t) = e.team {
         s.push_str(" (");
-        s.push_str(&team_code(m, side));
+        s.push_str(&t);
         s.push(')');
     }
     s
+}
+
+/// A status in words: the reader's language for every status this build knows, the API's
+/// own text for any other. Scheduled games show their tip-off time when it is known.
+pub fn status_text(labels: &Labels, m: &MatchState) -> String {
+    match &m.status {
+        MatchStatus::InProgress => labels.live.to_owned(),
+        MatchStatus::Finished => labels.final_.to_owned(),
+        MatchStatus::Scheduled => match &m.scheduled_at {
+            Some(t) => {
+                let time = local_time(t, labels.lang);
+                if time.is_empty() {
+                    labels.scheduled.to_owned()
+                } else {
+                    format!("{} {time}", labels.tip_off)
+                }
+            }
+            None => labels.scheduled.to_owned(),
+        },
+        MatchStatus::Postponed => labels.postponed.to_owned(),
+        MatchStatus::Cancelled => labels.cancelled.to_owned(),
+        MatchStatus::Suspended => labels.suspended.to_owned(),
+        MatchStatus::Delayed => labels.delayed.to_owned(),
+        MatchStatus::Interrupted => labels.interrupted.to_owned(),
+        MatchStatus::Other(raw) => raw.clone(),
+    }
+}
+
+/// The class a status is drawn with.
+pub fn status_class(status: &MatchStatus) -> &'static str {
+    match status {
+        MatchStatus::InProgress => "cs-live",
+        MatchStatus::Finished => "cs-final",
+        MatchStatus::Scheduled => "cs-scheduled",
+        _ => "cs-halted",
+    }
 }
 
 /// What a screen reader hears after a score change: "Score: Herons 45, Coyotes 42".
@@ -55,9 +128,9 @@ pub fn announcement(labels: &Labels, m: &MatchState) -> String {
     format!(
         "{}: {} {}, {} {}",
         labels.score_of,
-        team_name(m, Side::Home),
+        team_name(labels, m, Side::Home),
         m.home_score,
-        team_name(m, Side::Away),
+        team_name(labels, m, Side::Away),
         m.away_score
     )
 }

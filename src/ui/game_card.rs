@@ -1,40 +1,35 @@
-//! One game as a small card: status, both teams' codes and scores. Used by the ticker and
-//! the competition view; it re-renders only when its own game changes.
+//! One game as a small card: status, both teams and scores. Used by the ticker and the
+//! competition view; it re-renders only when its own game changes.
 
 use super::format;
 use super::labels::Labels;
 use crate::store::{MatchState, MatchStatus, Side};
 use leptos::prelude::*;
 
-/// The status line: "Live · Q2 05:00", "Final", "Tip-off 20:15".
+/// The status line: "Live · Q2 05:00", "Final", "Tip-off 20:15", "Postponed".
 pub fn status_line(labels: &Labels, m: &MatchState) -> String {
-    match m.status {
-        MatchStatus::InProgress => {
-            let mut s = labels.live.to_owned();
-            let p = format::period(labels, m.period);
-            if !p.is_empty() {
-                s.push_str(" · ");
-                s.push_str(&p);
-            }
-            if let Some(c) = &m.clock {
-                s.push(' ');
-                s.push_str(c);
-            }
-            s
+    let mut s = format::status_text(labels, m);
+    if m.status == MatchStatus::InProgress {
+        let p = format::period(labels, m);
+        if !p.is_empty() {
+            s.push_str(" · ");
+            s.push_str(&p);
         }
-        MatchStatus::Finished => labels.final_.to_owned(),
-        _ => match &m.scheduled_at {
-            Some(t) => format!("{} {}", labels.tip_off, format::local_time(t, labels.lang)),
-            None => labels.scheduled.to_owned(),
-        },
+        if let Some(c) = &m.clock {
+            s.push(' ');
+            s.push_str(c);
+        }
     }
+    s
 }
 
 #[component]
 pub fn GameCard(game: Signal<MatchState>, labels: &'static Labels) -> impl IntoView {
     let row = move |side: Side| {
-        let code = move || game.with(|m| format::team_code(m, side));
-        let name = move || game.with(|m| format::team_name(m, side));
+        // The code when there is one (full name on hover and for screen readers), else the
+        // name itself; either way isolated, so a right-to-left name cannot reorder the card.
+        let short = move || game.with(|m| format::team_short(labels, m, side));
+        let name = move || game.with(|m| format::team_name(labels, m, side));
         let score = move || {
             game.with(|m| match side {
                 Side::Home => m.home_score,
@@ -50,21 +45,18 @@ pub fn GameCard(game: Signal<MatchState>, labels: &'static Labels) -> impl IntoV
         };
         view! {
             <div class=class>
-                <abbr class="cs-code" title=name>{code}</abbr>
+                <abbr class="cs-code" title=name><bdi>{short}</bdi></abbr>
                 <span class="cs-card-score">{score}</span>
             </div>
         }
     };
-    let status_class = move || match game.with(|m| m.status) {
-        MatchStatus::InProgress => "cs-card-status cs-live",
-        MatchStatus::Finished => "cs-card-status cs-final",
-        _ => "cs-card-status",
-    };
+    let status_class = move || game.with(|m| format!("cs-card-status {}", format::status_class(&m.status)));
     view! {
-        <article class="cs-card" data-match=move || game.with(|m| m.id.to_string())>
+        <article class="cs-card" data-match=move || game.with(|m| m.id.to_string()) data-status=move || game.with(|m| m.status.as_str().to_owned())>
             <p class=status_class>
                 <span class="cs-dot" aria-hidden="true"></span>
-                {move || game.with(|m| status_line(labels, m))}
+                <bdi class="cs-card-status-text">{move || game.with(|m| status_line(labels, m))}</bdi>
+                {move || game.with(|m| m.delayed).then(|| view! { <span class="cs-stale">{labels.stale}</span> })}
             </p>
             {row(Side::Home)}
             {row(Side::Away)}

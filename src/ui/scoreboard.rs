@@ -11,28 +11,16 @@ pub fn Scoreboard(view: Signal<MatchView>, badge: Signal<Badge>, labels: &'stati
     // Memos, so that a score change re-runs only what shows the score: the body below is
     // rebuilt when availability changes, not on every event.
     let availability = Memo::new(move |_| view.with(|v| v.availability));
-    let status = Memo::new(move |_| view.with(|v| v.state.status));
+    let status = Memo::new(move |_| view.with(|v| v.state.status.clone()));
     let availability = move || availability.get();
-    let status = move || status.get();
-    let status_text = move || match status() {
-        MatchStatus::InProgress => labels.live.to_owned(),
-        MatchStatus::Finished => labels.final_.to_owned(),
-        MatchStatus::Scheduled | MatchStatus::Other => view.with(|v| match &v.state.scheduled_at {
-            Some(t) => format!("{} {}", labels.tip_off, format::local_time(t, labels.lang)),
-            None => labels.scheduled.to_owned(),
-        }),
-    };
-    let status_class = move || match status() {
-        MatchStatus::InProgress => "cs-status cs-live",
-        MatchStatus::Finished => "cs-status cs-final",
-        _ => "cs-status cs-scheduled",
-    };
+    let status_text = move || view.with(|v| format::status_text(labels, &v.state));
+    let status_class = move || status.with(|s| format!("cs-status {}", format::status_class(s)));
     let period_clock = move || {
         view.with(|v| {
             if v.state.status != MatchStatus::InProgress {
                 return String::new();
             }
-            let p = format::period(labels, v.state.period);
+            let p = format::period(labels, &v.state);
             match &v.state.clock {
                 Some(c) if !p.is_empty() => format!("{p} {c}"),
                 Some(c) => c.clone(),
@@ -41,8 +29,8 @@ pub fn Scoreboard(view: Signal<MatchView>, badge: Signal<Badge>, labels: &'stati
         })
     };
     let row = move |side: Side| {
-        let name = move || view.with(|v| format::team_name(&v.state, side));
-        let code = move || view.with(|v| format::team_code(&v.state, side));
+        let name = move || view.with(|v| format::team_name(labels, &v.state, side));
+        let code = move || view.with(|v| format::team_code(&v.state, side).unwrap_or_default());
         let score = move || {
             view.with(|v| match side {
                 Side::Home => v.state.home_score,
@@ -65,13 +53,20 @@ pub fn Scoreboard(view: Signal<MatchView>, badge: Signal<Badge>, labels: &'stati
         };
         view! {
             <div class=class data-side=side_name>
-                <span class="cs-code" aria-hidden="true">{code}</span>
-                <span class="cs-name">{name}</span>
+                <span class="cs-code" aria-hidden="true"><bdi>{code}</bdi></span>
+                <bdi class="cs-name" title=name>{name}</bdi>
                 <span class="cs-score" data-score=side_name>{score}</span>
             </div>
         }
     };
-    let last = move || view.with(|v| format::last_event(labels, &v.state));
+    // Each name in its own isolate: a right-to-left name or a stray U+202E stays inside it.
+    let last = move || {
+        view.with(|v| format::last_event(labels, &v.state)).map(|e| {
+            let player = e.player.map(|p| view! { ", " <bdi class="cs-player">{p}</bdi> });
+            let team = e.team.map(|t| view! { " (" <bdi class="cs-last-team">{t}</bdi> ")" });
+            view! { <span class="cs-what">{e.what}</span> {player} {team} }
+        })
+    };
     let announcement = move || view.with(|v| if v.state.is_known() { format::announcement(labels, &v.state) } else { String::new() });
     let body = move || match availability() {
         Availability::Loading => view! { <p class="cs-message">{labels.loading}</p> }.into_any(),
@@ -91,13 +86,14 @@ pub fn Scoreboard(view: Signal<MatchView>, badge: Signal<Badge>, labels: &'stati
         .into_any(),
     };
     view! {
-        <section class="cs-board" lang=labels.lang data-status=move || status().as_str()>
+        <section class="cs-board" lang=labels.lang data-status=move || status.with(|s| s.as_str().to_owned())>
             <header class="cs-head">
                 <span class=status_class>
                     <span class="cs-dot" aria-hidden="true"></span>
-                    <span class="cs-status-text">{status_text}</span>
+                    <bdi class="cs-status-text">{status_text}</bdi>
                 </span>
                 <span class="cs-clock">{period_clock}</span>
+                {move || view.with(|v| v.state.delayed).then(|| view! { <span class="cs-stale" role="status">{labels.stale}</span> })}
                 {badge_view(badge, labels)}
             </header>
             {body}
