@@ -155,6 +155,15 @@ pub struct StatusChanged {
 /// The pushed event names, as the server sends them (Echo listens with a leading dot).
 pub const EVENT_RECEIVED: &str = "event.received";
 pub const STATUS_CHANGED: &str = "status.changed";
+/// A relay's own event, on every channel it republishes to: whether it has lost the stats
+/// API (what readers see may be behind) or is back.
+pub const RELAY_STATUS: &str = "relay.status";
+
+/// `relay.status`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RelayStatus {
+    pub delayed: bool,
+}
 
 /// A team in a snapshot. Only the id is certain; every name is optional, and a widget without
 /// one shows the localised "Home"/"Away", never a made-up code.

@@ -46,6 +46,7 @@ async fn board_text(key: &str, deny: bool, done: impl Fn(&web_sys::Element) -> b
         ClientSettings {
             socket_url: format!("ws://127.0.0.1:{PEER_PORT}/app/{key}?protocol=7&client=courtside&version=test"),
             gateway: base,
+            access: courtside::wire::Access::Private,
         },
         |_| {},
     );

@@ -21,6 +21,7 @@ fn setup() {
         port: WS_PORT.parse().expect("COURTSIDE_E2E_WS_PORT is a port"),
         tls: false,
         key: KEY.into(),
+        access: courtside::wire::Access::Private,
     });
     courtside::embed::define();
 }
@@ -72,9 +73,10 @@ async fn publish(match_id: u64, home: u32, away: u32) {
 /// keep the returned listener for as long as the subscription must stay.
 async fn subscribed(id: u64) -> courtside::client::ChannelListener {
     let conn = courtside::client::shared(&courtside::client::ClientSettings {
-        socket_url: Settings { gateway: GATEWAY.into(), host: "127.0.0.1".into(), port: WS_PORT.parse().unwrap(), tls: false, key: KEY.into() }
+        socket_url: Settings { gateway: GATEWAY.into(), host: "127.0.0.1".into(), port: WS_PORT.parse().unwrap(), tls: false, key: KEY.into(), access: courtside::wire::Access::Private }
             .socket_url(env!("CARGO_PKG_VERSION")),
         gateway: GATEWAY.into(),
+        access: courtside::wire::Access::Private,
     });
     let live = std::rc::Rc::new(std::cell::Cell::new(false));
     let flag = live.clone();

@@ -79,6 +79,7 @@ async fn play(name: String, run: u32) -> Result<(), String> {
     let settings = ClientSettings {
         socket_url: format!("ws://127.0.0.1:{PEER_PORT}/app/{key}?protocol=7&client=courtside&version=test"),
         gateway: format!("{base}/s/{key}"),
+        access: courtside::wire::Access::Private,
     };
     let conn = Connection::standalone(settings, |c| {
         c.pong_timeout_ms = 2_000;

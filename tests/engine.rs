@@ -127,6 +127,26 @@ fn subscribe_flow_delivers_subscribed_then_messages() {
 }
 
 #[test]
+fn public_channels_subscribe_without_auth_and_again_after_a_reconnect() {
+    let mut h = H::new();
+    h.connect();
+    h.events();
+    h.e.subscribe("match.7", h.now);
+    let acts = h.actions();
+    assert!(!acts.iter().any(|a| matches!(a, Action::Authorize { .. })), "a relay's public channel needs no auth: {acts:?}");
+    let sent = H::sent(&acts);
+    assert_eq!(sent, vec![r#"{"event":"pusher:subscribe","data":{"channel":"match.7"}}"#.to_string()]);
+    h.text(r#"{"event":"pusher_internal:subscription_succeeded","channel":"match.7"}"#);
+    assert_eq!(h.events(), vec![Event::Subscribed { channel: "match.7".into() }]);
+    h.e.handle_closed(h.now);
+    h.fire_until_open();
+    h.e.handle_open(h.now);
+    h.established("2.2", 30);
+    let again = H::sent(&h.actions());
+    assert!(again.iter().any(|f| f.contains(r#""channel":"match.7""#)), "resubscribed on the new socket: {again:?}");
+}
+
+#[test]
 fn subscribe_frame_carries_channel_and_auth() {
     let mut h = H::new();
     h.connect();

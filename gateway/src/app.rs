@@ -1,25 +1,26 @@
-//! The HTTP surface: one router, one state, one error type.
+//! The HTTP surface: one state, one router, the handlers. Errors live in `error`, guards
+//! (address limits, origin, widget token) in `guards`, the backend chosen at start in
+//! `backend`, the demo's own routes in `demo`, the relay in `relay`.
 
-use crate::cache::{Cached, ResponseCache};
+use crate::backend::{Backend, ChannelAuth, Found};
 use crate::config::{Config, Mode};
+use crate::directory::DirectoryHandle;
+use crate::error::{cached_response, ApiError, Form, Path, Query};
+use crate::guards::{checked_origin, limit_by_address, Authorized};
 use crate::league::League;
 use crate::limits::Limits;
-use crate::publisher::Publisher;
+use crate::mirror::Mirror;
 use crate::signing::channel_auth;
-use crate::tokens::{self, Claims, TokenError, TokenKey};
-use crate::upstream::UpstreamClient;
+use crate::tokens::{self, TokenKey};
 use crate::validate;
-use axum::extract::rejection::{FormRejection, JsonRejection};
-use axum::extract::{ConnectInfo, FromRequestParts, Path, Query, Request, State};
-use axum::http::request::Parts;
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
-use axum::middleware::{self, Next};
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, Method};
+use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Form, Json, Router};
+use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::json;
-use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tower_http::cors::{AllowOrigin, CorsLayer};
@@ -35,74 +36,40 @@ pub struct AppState(Arc<Inner>);
 
 pub struct Inner {
     pub config: Config,
-    pub league: Option<Mutex<League>>,
-    pub publisher: Option<Publisher>,
-    pub upstream: Option<UpstreamClient>,
-    pub cache: ResponseCache,
+    pub backend: Backend,
     pub limits: Limits,
+    /// The demo league (demo mode only).
+    pub league: Option<Arc<Mutex<League>>>,
+    /// The live mirror (relay mode, and upstream mode with `COURTSIDE_MIRROR=1`).
+    pub mirror: Option<Arc<Mirror>>,
+    pub relay_stats: Arc<crate::relay::RelayStats>,
     token_key: TokenKey,
 }
 
 impl AppState {
+    /// The state for `config` with no directory file.
     pub fn new(config: Config) -> Self {
-        let (league, publisher) = match (config.mode, &config.app) {
-            (Mode::Demo, Some(app)) => (
-                Some(Mutex::new(League::new(now_ms(), config.demo_pace_ms, 5, now_ms()))),
-                Some(Publisher::new(&config.pusher_http_url, app.clone())),
-            ),
-            _ => (None, None),
-        };
-        let upstream = config.upstream.clone().map(UpstreamClient::new);
-        let cache = ResponseCache::new(Duration::from_millis(config.cache_ttl_ms));
+        AppState::with_directory(config, DirectoryHandle::empty())
+    }
+
+    pub fn with_directory(config: Config, directory: DirectoryHandle) -> Self {
+        let league = (config.mode == Mode::Demo)
+            .then(|| Arc::new(Mutex::new(League::new(now_ms(), config.demo_pace_ms, 5, now_ms()))));
+        let mirror = config.mirror.then(|| Arc::new(Mirror::new()));
+        let backend = Backend::new(&config, directory, league.clone(), mirror.clone());
         let limits = Limits::new(config.rate_per_ip, config.rate_per_token);
         let token_key = TokenKey::new(config.token_key.0.as_bytes());
-        AppState(Arc::new(Inner { config, league, publisher, upstream, cache, limits, token_key }))
+        let relay_stats = Arc::default();
+        AppState(Arc::new(Inner { config, backend, limits, league, mirror, relay_stats, token_key }))
     }
 
     pub fn inner(&self) -> &Inner {
         &self.0
     }
 
-    fn with_league<T>(&self, f: impl FnOnce(&mut League) -> T) -> Option<T> {
-        let league = self.0.league.as_ref()?;
-        let mut guard = league.lock().unwrap_or_else(|p| p.into_inner());
-        Some(f(&mut guard))
+    pub fn token_key(&self) -> &TokenKey {
+        &self.0.token_key
     }
-}
-
-/// Every refusal the gateway gives, with its status and a short JSON body.
-#[derive(Debug)]
-pub enum ApiError {
-    BadRequest(&'static str),
-    Unauthorized(&'static str),
-    Forbidden(&'static str),
-    NotFound(&'static str),
-    TooManyRequests,
-    PayloadTooLarge,
-    /// An upstream answer passed on as it came (status and body).
-    Upstream(Cached),
-    BadGateway(String),
-}
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let (status, message) = match self {
-            ApiError::BadRequest(m) => (StatusCode::BAD_REQUEST, m.to_owned()),
-            ApiError::Unauthorized(m) => (StatusCode::UNAUTHORIZED, m.to_owned()),
-            ApiError::Forbidden(m) => (StatusCode::FORBIDDEN, m.to_owned()),
-            ApiError::NotFound(m) => (StatusCode::NOT_FOUND, m.to_owned()),
-            ApiError::TooManyRequests => (StatusCode::TOO_MANY_REQUESTS, "too many requests".to_owned()),
-            ApiError::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "body too large".to_owned()),
-            ApiError::Upstream(c) => return cached_response(&c),
-            ApiError::BadGateway(m) => (StatusCode::BAD_GATEWAY, m),
-        };
-        (status, Json(json!({ "error": message }))).into_response()
-    }
-}
-
-fn cached_response(c: &Cached) -> Response {
-    let status = StatusCode::from_u16(c.status).unwrap_or(StatusCode::BAD_GATEWAY);
-    (status, [(header::CONTENT_TYPE, "application/json")], c.body.to_vec()).into_response()
 }
 
 pub fn router(state: AppState) -> Router {
@@ -123,7 +90,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/matches", get(list_matches))
         .route("/api/matches/{id}", get(get_match));
     if config.mode == Mode::Demo {
-        api = api.route("/demo/publish", post(demo_publish));
+        api = api.merge(crate::demo::routes());
     }
     let api = api.layer(middleware::from_fn_with_state(state.clone(), limit_by_address));
     Router::new()
@@ -135,77 +102,30 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// The client's address: the socket peer, or the proxy's `X-Forwarded-For` when trusted.
-fn client_address(state: &AppState, headers: &HeaderMap, peer: Option<SocketAddr>) -> Option<IpAddr> {
-    if state.inner().config.trust_forwarded {
-        let forwarded = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
-        if let Some(ip) = forwarded.and_then(|v| v.rsplit(',').next()).and_then(|v| v.trim().parse().ok()) {
-            return Some(ip);
-        }
-    }
-    peer.map(|p| p.ip())
-}
-
-async fn limit_by_address(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
-    if let Some(ip) = client_address(&state, request.headers(), peer) {
-        if !state.inner().limits.allow_ip(ip) {
-            return ApiError::TooManyRequests.into_response();
-        }
-    }
-    next.run(request).await
-}
-
-/// The page origin a request comes from, checked against the allow-list. `None` when the
-/// browser sent none (same-origin GET, or not a browser).
-fn checked_origin(state: &AppState, headers: &HeaderMap) -> Result<Option<String>, ApiError> {
-    let Some(origin) = headers.get(header::ORIGIN) else { return Ok(None) };
-    let origin = origin.to_str().map_err(|_| ApiError::BadRequest("malformed Origin"))?;
-    let allowed = &state.inner().config.allowed_origins;
-    if allowed.is_empty() || allowed.iter().any(|o| o == origin) {
-        Ok(Some(origin.to_owned()))
-    } else {
-        Err(ApiError::Forbidden("origin not allowed"))
-    }
-}
-
-/// A request carrying a valid, unexpired widget token for its origin.
-pub struct Authorized(pub Claims);
-
-impl FromRequestParts<AppState> for Authorized {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let origin = checked_origin(state, &parts.headers)?;
-        let token = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .ok_or(ApiError::Unauthorized("a widget token is required (POST /token)"))?;
-        let claims = tokens::verify(&state.inner().token_key, token, now_ms() / 1000).map_err(|e| match e {
-            TokenError::Expired => ApiError::Unauthorized("token expired"),
-            TokenError::Malformed | TokenError::BadSignature => ApiError::Unauthorized("invalid token"),
-        })?;
-        if let Some(origin) = origin {
-            if claims.origin != origin && claims.origin != "*" {
-                return Err(ApiError::Forbidden("token was issued for another origin"));
-            }
-        }
-        if !state.inner().limits.allow_token(token) {
-            return Err(ApiError::TooManyRequests);
-        }
-        Ok(Authorized(claims))
-    }
-}
-
 async fn healthz(State(state): State<AppState>) -> Json<serde_json::Value> {
-    let mode = match state.inner().config.mode {
+    let inner = state.inner();
+    let mode = match inner.config.mode {
         Mode::Demo => "demo",
         Mode::Local => "local",
         Mode::Upstream => "upstream",
+        Mode::Relay => "relay",
     };
-    Json(json!({ "status": "ok", "mode": mode }))
+    let mut body = json!({ "status": "ok", "mode": mode });
+    if let Some(m) = &inner.mirror {
+        body["upstream"] = json!(if m.is_delayed() { "lost" } else { "connected" });
+        body["mirrored_matches"] = json!(m.len());
+    }
+    if inner.config.mode == Mode::Relay {
+        let s = &inner.relay_stats;
+        use std::sync::atomic::Ordering::Relaxed;
+        body["relay"] = json!({
+            "publishing": s.leader.load(Relaxed),
+            "published": s.published.load(Relaxed),
+            "publish_failures": s.publish_failures.load(Relaxed),
+            "replayed": s.replayed.load(Relaxed),
+        });
+    }
+    Json(body)
 }
 
 async fn mint_token(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
@@ -216,7 +136,7 @@ async fn mint_token(State(state): State<AppState>, headers: HeaderMap) -> Result
         None => return Err(ApiError::Forbidden("an allowed Origin is required")),
     };
     let ttl = config.token_ttl_s;
-    let token = tokens::mint(&state.inner().token_key, &origin, now_ms() / 1000, ttl);
+    let token = tokens::mint(state.token_key(), &origin, now_ms() / 1000, ttl);
     let body = Json(json!({ "token": token, "expires_in": ttl }));
     Ok(([(header::CACHE_CONTROL, "no-store")], body).into_response())
 }
@@ -227,15 +147,7 @@ struct AuthForm {
     channel_name: Option<String>,
 }
 
-async fn auth(
-    State(state): State<AppState>,
-    _token: Authorized,
-    form: Result<Form<AuthForm>, FormRejection>,
-) -> Result<Response, ApiError> {
-    let Form(form) = form.map_err(|r| match r.status() {
-        StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
-        _ => ApiError::BadRequest("expected a form body with socket_id and channel_name"),
-    })?;
+async fn auth(State(state): State<AppState>, _token: Authorized, Form(form): Form<AuthForm>) -> Result<Response, ApiError> {
     let socket_id = form.socket_id.ok_or(ApiError::BadRequest("socket_id is missing"))?;
     let channel = form.channel_name.ok_or(ApiError::BadRequest("channel_name is missing"))?;
     if !validate::socket_id(&socket_id) {
@@ -248,20 +160,17 @@ async fn auth(
     if !validate::channel_allowed(&inner.config.channels, &channel) {
         return Err(ApiError::Forbidden("channel not allowed"));
     }
-    match (&inner.config.app, &inner.upstream) {
-        (Some(app), _) => Ok(Json(json!({ "auth": channel_auth(&app.key, &app.secret, &socket_id, &channel) })).into_response()),
-        (None, Some(upstream)) => {
+    match &inner.backend.auth {
+        ChannelAuth::Local(app) => Ok(Json(json!({ "auth": channel_auth(&app.key, &app.secret, &socket_id, &channel) })).into_response()),
+        ChannelAuth::Upstream(upstream) => {
             let answer = upstream.auth(&socket_id, &channel).await;
-            if answer.status == 200 {
-                Ok(cached_response(&answer))
-            } else if answer.status == 401 || answer.status == 403 {
+            match answer.status {
+                200 => Ok(cached_response(&answer)),
                 // Laravel's denial; the widget shows it as such.
-                Err(ApiError::Forbidden("the stats API refused this channel"))
-            } else {
-                Err(ApiError::Upstream(answer))
+                401 | 403 => Err(ApiError::Forbidden("the stats API refused this channel")),
+                _ => Err(ApiError::Upstream(answer)),
             }
         }
-        (None, None) => Err(ApiError::BadGateway("no way to sign channels is configured".into())),
     }
 }
 
@@ -271,11 +180,17 @@ struct ListQuery {
     competition: Option<String>,
 }
 
-async fn list_matches(
-    State(state): State<AppState>,
-    _token: Authorized,
-    Query(q): Query<ListQuery>,
-) -> Result<Response, ApiError> {
+/// Snapshot answers' caching: private (per reader) unless the site's channels are public,
+/// where a CDN may serve them to everyone and absorb a reconnect storm.
+fn cache_headers(state: &AppState) -> [(header::HeaderName, &'static str); 1] {
+    if state.inner().config.public_channels {
+        [(header::CACHE_CONTROL, "public, max-age=2, stale-while-revalidate=30")]
+    } else {
+        [(header::CACHE_CONTROL, "private, no-store")]
+    }
+}
+
+async fn list_matches(State(state): State<AppState>, _token: Authorized, Query(q): Query<ListQuery>) -> Result<Response, ApiError> {
     let live_only = match q.status.as_deref() {
         None | Some("all") => false,
         Some("live") => true,
@@ -285,96 +200,28 @@ async fn list_matches(
         None => None,
         Some(c) => Some(c.parse::<u64>().map_err(|_| ApiError::BadRequest("competition must be a positive integer"))?),
     };
-    if let Some(c) = competition {
-        if !validate::channel_allowed(&state.inner().config.channels, &format!("private-competition.{c}")) {
-            return Err(ApiError::Forbidden("competition not allowed"));
-        }
+    let backend = &state.inner().backend;
+    if competition.is_some_and(|c| !backend.competition_allowed(c)) {
+        return Err(ApiError::Forbidden("competition not allowed"));
     }
-    let listed = state.with_league(|l| {
-        let matches: Vec<_> = (if live_only { l.live() } else { l.all() })
-            .into_iter()
-            .filter(|m| competition.is_none_or(|c| m.competition_id == c))
-            .collect();
-        json!({ "matches": matches })
-    });
-    if let Some(body) = listed {
-        return Ok(Json(body).into_response());
+    match backend.list(live_only, competition).await {
+        Ok(list) => Ok((cache_headers(&state), Json(list)).into_response()),
+        Err(answer) => Ok(cached_response(&answer)),
     }
-    let upstream = state.inner().upstream.as_ref().ok_or(ApiError::NotFound("no read API is configured"))?;
-    let mut path = if live_only { upstream.live_path().to_owned() } else { upstream.live_path().replace("status=live", "status=all") };
-    if let Some(c) = competition {
-        path.push(if path.contains('?') { '&' } else { '?' });
-        path.push_str(&format!("competition={c}"));
-    }
-    let answer = state.inner().cache.get_or_fetch(&path, || upstream.get(&path)).await;
-    Ok(cached_response(&answer))
 }
 
-async fn get_match(State(state): State<AppState>, _token: Authorized, Path(id): Path<String>) -> Result<Response, ApiError> {
-    let id: u64 = id.parse().map_err(|_| ApiError::BadRequest("match id must be a positive integer"))?;
+async fn get_match(State(state): State<AppState>, _token: Authorized, Path(id): Path<u64>) -> Result<Response, ApiError> {
+    let backend = &state.inner().backend;
     // Reading a match is allowed exactly when following its channel is.
-    if !validate::channel_allowed(&state.inner().config.channels, &format!("private-match.{id}")) {
+    if !backend.match_allowed(id) {
         return Err(ApiError::Forbidden("match not allowed"));
     }
-    if let Some(found) = state.with_league(|l| l.get(id).map(|m| json!(m))) {
-        return found.map(|m| Json(m).into_response()).ok_or(ApiError::NotFound("unknown match"));
-    }
-    let upstream = state.inner().upstream.as_ref().ok_or(ApiError::NotFound("no read API is configured"))?;
-    let path = upstream.match_path(id);
-    let answer = state.inner().cache.get_or_fetch(&path, || upstream.get(&path)).await;
-    match answer.status {
-        200 => Ok(cached_response(&answer)),
-        404 => Err(ApiError::NotFound("unknown match")),
-        401 | 403 => Err(ApiError::Forbidden("the stats API refused this match")),
-        _ => Err(ApiError::Upstream(answer)),
-    }
-}
-
-#[derive(Deserialize)]
-struct PublishRequest {
-    match_id: u64,
-    home_score: u32,
-    away_score: u32,
-    #[serde(default)]
-    kind: Option<String>,
-}
-
-/// Demo only: set a match's score by hand and publish it (tests and live demos).
-async fn demo_publish(
-    State(state): State<AppState>,
-    body: Result<Json<PublishRequest>, JsonRejection>,
-) -> Result<Json<serde_json::Value>, ApiError> {
-    let Json(req) = body.map_err(|r| match r.status() {
-        StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
-        _ => ApiError::BadRequest("expected JSON {match_id, home_score, away_score}"),
-    })?;
-    let kind: &'static str = match req.kind.as_deref() {
-        None | Some("2pt_made") => "2pt_made",
-        Some("3pt_made") => "3pt_made",
-        Some("ft_made") => "ft_made",
-        Some(_) => return Err(ApiError::BadRequest("kind must be 2pt_made, 3pt_made or ft_made")),
+    let response = match backend.snapshot(id).await {
+        Found::Match(s) => (cache_headers(&state), Json(s)).into_response(),
+        Found::Answer(a) if a.status == 200 => (cache_headers(&state), cached_response(&a)).into_response(),
+        Found::Answer(a) => cached_response(&a),
     };
-    let publication = state
-        .with_league(|l| l.manual_event(req.match_id, req.home_score, req.away_score, kind, now_ms()))
-        .ok_or(ApiError::NotFound("demo mode only"))?;
-    let publisher = state.inner().publisher.as_ref().ok_or(ApiError::NotFound("demo mode only"))?;
-    publisher.publish(&publication).await.map_err(ApiError::BadGateway)?;
-    Ok(Json(publication.data))
-}
-
-/// Runs the demo league until the process stops: ticks when a match is due, publishes in order.
-pub async fn run_league(state: AppState) {
-    let Some(publisher) = state.inner().publisher.clone() else { return };
-    loop {
-        let Some((publications, next)) = state.with_league(|l| (l.tick(now_ms()), l.next_due())) else { return };
-        for p in publications {
-            if let Err(e) = publisher.publish(&p).await {
-                tracing::warn!(event = p.name, error = %e, "publish failed");
-            }
-        }
-        let wait = next.map_or(250, |t| t.saturating_sub(now_ms()).clamp(10, 250));
-        tokio::time::sleep(Duration::from_millis(wait)).await;
-    }
+    Ok(response)
 }
 
 /// Forgets idle rate-limit keys once a minute.

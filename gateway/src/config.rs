@@ -5,12 +5,14 @@ use std::net::SocketAddr;
 pub const HELP: &str = "\
 courtside-gateway: tokens, channel auth and match snapshots for courtside widgets
 
-USAGE: courtside-gateway [--mode demo|local|upstream] [--listen ADDR] [--help]
+USAGE: courtside-gateway [--mode demo|local|upstream|relay] [--listen ADDR] [--help]
 
 Every flag has an environment variable; flags win.
   --mode, COURTSIDE_MODE            demo (default): local signing + simulated league
                                     local: signs channel auth with the app secret
                                     upstream: forwards auth and reads to the stats API
+                                    relay: one upstream socket, republished to the site's own
+                                    Pusher server; snapshots from a live mirror
   --listen, COURTSIDE_LISTEN        address to bind (default 127.0.0.1:8787)
   COURTSIDE_TOKEN_KEY               key that signs widget tokens, 32+ characters, the same on every
                                     replica; required outside demo mode (demo: a random key)
@@ -24,17 +26,32 @@ Every flag has an environment variable; flags win.
   COURTSIDE_CHANNELS                channel allow-list, comma-separated, `*` as a suffix,
                                     `!` in front to deny
                                     (default private-match.*,private-competition.*,private-games)
-local and demo:
+  COURTSIDE_DIRECTORY               a team and player directory (JSON) joined into every
+                                    snapshot; checked at start, reloaded when the file changes
+local, demo and relay:
   PUSHER_APP_ID, PUSHER_APP_KEY, PUSHER_APP_SECRET   the Pusher/Reverb app credentials
-demo:
+demo and relay:
   PUSHER_HTTP_URL                   the Pusher server's HTTP API (default http://127.0.0.1:6001)
+demo:
   COURTSIDE_DEMO_PACE_MS            milliseconds between a match's events, MIN,MAX (default 1000,3000)
-upstream (and optionally local, for snapshots):
+  COURTSIDE_DEMO_STATS_TOKEN        a Bearer token: the league also plays the stats API
+                                    (/api/v1/broadcasting/auth, /api/v1/matches…) for a relay
+upstream and relay (and optionally local, for snapshots):
   STATS_API_URL                     base URL, e.g. https://stats-api.ds2.app
   STATS_API_TOKEN                   the Bearer token (secret; never logged)
   STATS_API_AUTH_PATH               default /api/v1/broadcasting/auth
   STATS_API_MATCH_PATH              default /api/v1/matches/{id}
   STATS_API_LIVE_PATH               default /api/v1/matches?status=live
+  STATS_API_SOCKET                  the stats API's Reverb (default wss://stats-api.ds2.app:443)
+  STATS_API_KEY                     its app key (default stats-admin-public-key)
+  COURTSIDE_UPSTREAM_CHANNELS       what the mirror follows (default private-games)
+  COURTSIDE_MIRROR                  upstream mode: 1 to answer snapshots from a live mirror
+relay:
+  COURTSIDE_RELAY_CHANNELS          public (default: match.{id}, competition.{id}, games, no
+                                    auth per reader) or private (signed here, no upstream call)
+  COURTSIDE_REDIS_URL               redis://HOST:PORT: replicas share a publish lease there;
+                                    without it this replica always publishes
+  COURTSIDE_RELAY_ID                this replica's name in the lease (default host-pid)
 ";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,6 +59,7 @@ pub enum Mode {
     Demo,
     Local,
     Upstream,
+    Relay,
 }
 
 #[derive(Clone)]
@@ -64,6 +82,9 @@ pub struct Upstream {
     pub auth_path: String,
     pub match_path: String,
     pub live_path: String,
+    /// `ws(s)://host:port` of the stats API's Pusher server.
+    pub socket: String,
+    pub key: String,
 }
 
 impl std::fmt::Debug for Upstream {
@@ -98,6 +119,15 @@ pub struct Config {
     pub rate_per_ip: u32,
     pub rate_per_token: u32,
     pub trust_forwarded: bool,
+    pub directory: Option<std::path::PathBuf>,
+    /// Answer snapshots from a live mirror of the upstream socket (relay; upstream by choice).
+    pub mirror: bool,
+    pub upstream_channels: Vec<String>,
+    /// Relay: readers follow public channels (no auth per reader).
+    pub public_channels: bool,
+    pub redis_url: Option<String>,
+    pub relay_id: String,
+    pub demo_stats_token: Option<Secret>,
 }
 
 /// A configuration problem, naming the variable.
@@ -140,7 +170,8 @@ impl Config {
             "demo" => Mode::Demo,
             "local" => Mode::Local,
             "upstream" => Mode::Upstream,
-            other => return Err(ConfigError(format!("COURTSIDE_MODE must be demo, local or upstream, not {other:?}"))),
+            "relay" => Mode::Relay,
+            other => return Err(ConfigError(format!("COURTSIDE_MODE must be demo, local, upstream or relay, not {other:?}"))),
         };
         let listen: SocketAddr = listen
             .as_deref()
@@ -160,6 +191,7 @@ impl Config {
             }
         }
         let mut channels = list(env("COURTSIDE_CHANNELS"));
+        let channels_given = !channels.is_empty();
         if channels.is_empty() {
             channels = vec!["private-match.*".into(), "private-competition.*".into(), "private-games".into()];
         }
@@ -167,7 +199,7 @@ impl Config {
             env(name).filter(|v| !v.trim().is_empty()).ok_or_else(|| ConfigError(format!("{name} is required in this mode")))
         };
         let app = match mode {
-            Mode::Demo | Mode::Local => Some(AppCredentials {
+            Mode::Demo | Mode::Local | Mode::Relay => Some(AppCredentials {
                 id: required("PUSHER_APP_ID")?,
                 key: required("PUSHER_APP_KEY")?,
                 secret: required("PUSHER_APP_SECRET")?,
@@ -176,7 +208,7 @@ impl Config {
         };
         let upstream = match (mode, env("STATS_API_URL")) {
             (Mode::Demo, _) | (Mode::Local, None) => None,
-            (Mode::Upstream, _) | (Mode::Local, Some(_)) => {
+            (Mode::Upstream | Mode::Relay, _) | (Mode::Local, Some(_)) => {
                 let base_url = required("STATS_API_URL")?;
                 if !(base_url.starts_with("https://") || base_url.starts_with("http://")) {
                     return Err(ConfigError("STATS_API_URL must start with https:// or http://".into()));
@@ -193,12 +225,23 @@ impl Config {
                 if !match_path.contains("{id}") {
                     return Err(ConfigError("STATS_API_MATCH_PATH must contain {id}".into()));
                 }
+                let socket = env("STATS_API_SOCKET").unwrap_or_else(|| "wss://stats-api.ds2.app:443".into());
+                let host_port = socket.strip_prefix("wss://").or_else(|| socket.strip_prefix("ws://"));
+                if !host_port.is_some_and(|hp| hp.rsplit_once(':').is_some_and(|(h, p)| !h.is_empty() && p.parse::<u16>().is_ok())) {
+                    return Err(ConfigError("STATS_API_SOCKET must be ws(s)://HOST:PORT".into()));
+                }
+                let key = env("STATS_API_KEY").unwrap_or_else(|| "stats-admin-public-key".into());
+                if key.is_empty() || !key.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b)) {
+                    return Err(ConfigError("STATS_API_KEY must be an app key (letters, digits, - _ .)".into()));
+                }
                 Some(Upstream {
                     base_url: base_url.trim_end_matches('/').to_owned(),
                     token: required("STATS_API_TOKEN")?,
                     auth_path: path("STATS_API_AUTH_PATH", "/api/v1/broadcasting/auth")?,
                     match_path,
                     live_path: path("STATS_API_LIVE_PATH", "/api/v1/matches?status=live")?,
+                    socket,
+                    key,
                 })
             }
         };
@@ -227,6 +270,44 @@ impl Config {
             Some(_) => return Err(ConfigError("COURTSIDE_TRUST_FORWARDED must be 1 or 0".into())),
         };
         let pusher_http_url = env("PUSHER_HTTP_URL").unwrap_or_else(|| "http://127.0.0.1:6001".into());
+        let flag = |name: &str| -> Result<bool, ConfigError> {
+            match env(name).as_deref() {
+                None | Some("0") | Some("false") => Ok(false),
+                Some("1") | Some("true") => Ok(true),
+                Some(_) => Err(ConfigError(format!("{name} must be 1 or 0"))),
+            }
+        };
+        let mirror = match mode {
+            Mode::Relay => true,
+            Mode::Upstream => flag("COURTSIDE_MIRROR")?,
+            _ => false,
+        };
+        let mut upstream_channels = list(env("COURTSIDE_UPSTREAM_CHANNELS"));
+        if upstream_channels.is_empty() {
+            upstream_channels = vec!["private-games".into()];
+        }
+        let public_channels = match (mode, env("COURTSIDE_RELAY_CHANNELS").as_deref()) {
+            (Mode::Relay, None | Some("public")) => true,
+            (Mode::Relay, Some("private")) => false,
+            (Mode::Relay, Some(other)) => return Err(ConfigError(format!("COURTSIDE_RELAY_CHANNELS must be public or private, not {other:?}"))),
+            _ => false,
+        };
+        if public_channels && !channels_given {
+            channels = vec!["match.*".into(), "competition.*".into(), "games".into()];
+        }
+        let redis_url = env("COURTSIDE_REDIS_URL").filter(|v| !v.is_empty());
+        if let Some(r) = &redis_url {
+            let ok = r.strip_prefix("redis://").and_then(|hp| hp.split('/').next()).is_some_and(|hp| hp.rsplit_once(':').is_some_and(|(_, p)| p.parse::<u16>().is_ok()));
+            if !ok {
+                return Err(ConfigError("COURTSIDE_REDIS_URL must be redis://HOST:PORT".into()));
+            }
+        }
+        let relay_id = env("COURTSIDE_RELAY_ID").unwrap_or_else(|| {
+            let host = std::fs::read_to_string("/etc/hostname").map(|h| h.trim().to_owned()).unwrap_or_default();
+            format!("{host}-{}", std::process::id())
+        });
+        let demo_stats_token = env("COURTSIDE_DEMO_STATS_TOKEN").filter(|t| !t.is_empty()).map(Secret);
+        let directory = env("COURTSIDE_DIRECTORY").filter(|p| !p.is_empty()).map(std::path::PathBuf::from);
         let demo_pace_ms = match env("COURTSIDE_DEMO_PACE_MS") {
             None => (1000, 3000),
             Some(v) => {
@@ -252,6 +333,13 @@ impl Config {
             rate_per_ip,
             rate_per_token,
             trust_forwarded,
+            directory,
+            mirror,
+            upstream_channels,
+            public_channels,
+            redis_url,
+            relay_id,
+            demo_stats_token,
         }))
     }
 }

@@ -1,6 +1,8 @@
-use courtside_gateway::app::{router, run_housekeeping, run_league, AppState};
-use std::net::SocketAddr;
+use courtside_gateway::app::{router, run_housekeeping, AppState};
 use courtside_gateway::config::{Config, Mode, Parsed, HELP};
+use courtside_gateway::directory::DirectoryHandle;
+use std::net::SocketAddr;
+use std::time::Duration;
 
 #[tokio::main]
 async fn main() {
@@ -19,6 +21,20 @@ async fn main() {
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("COURTSIDE_LOG").unwrap_or_else(|_| "info".into()))
         .init();
+    // A directory that cannot be read stops the start: better than serving without names.
+    let directory = match &config.directory {
+        Some(path) => match DirectoryHandle::load(path) {
+            Ok(d) => {
+                tokio::spawn(d.clone().watch(path.clone(), Duration::from_secs(2)));
+                d
+            }
+            Err(e) => {
+                eprintln!("courtside-gateway: COURTSIDE_DIRECTORY: {e}");
+                std::process::exit(2);
+            }
+        },
+        None => DirectoryHandle::empty(),
+    };
     let listener = match tokio::net::TcpListener::bind(config.listen).await {
         Ok(l) => l,
         Err(e) => {
@@ -27,10 +43,13 @@ async fn main() {
         }
     };
     tracing::info!(mode = ?config.mode, listen = %config.listen, "gateway started");
-    let demo = config.mode == Mode::Demo;
-    let state = AppState::new(config);
-    if demo {
-        tokio::spawn(run_league(state.clone()));
+    let mode = config.mode;
+    let state = AppState::with_directory(config, directory);
+    if mode == Mode::Demo {
+        tokio::spawn(courtside_gateway::demo::run_league(state.clone()));
+    }
+    if state.inner().mirror.is_some() {
+        tokio::spawn(courtside_gateway::relay::run(state.clone()));
     }
     tokio::spawn(run_housekeeping(state.clone()));
     let shutdown = async {

@@ -19,10 +19,15 @@ pub fn channel_auth(key: &str, secret: &str, socket_id: &str, channel: &str) -> 
 
 /// The query string for `POST /apps/{app_id}/events` with `body`, signed.
 pub fn trigger_query(app_id: &str, key: &str, secret: &str, body: &str, timestamp: u64) -> String {
+    signed_query(&format!("/apps/{app_id}/events"), key, secret, body, timestamp)
+}
+
+/// The query string for a `POST` to `path` of the Pusher HTTP API with `body`, signed.
+pub fn signed_query(path: &str, key: &str, secret: &str, body: &str, timestamp: u64) -> String {
     let body_md5 = hex::encode(Md5::digest(body.as_bytes()));
     // Parameters sorted by name, as the signature requires.
     let params = format!("auth_key={key}&auth_timestamp={timestamp}&auth_version=1.0&body_md5={body_md5}");
-    let to_sign = format!("POST\n/apps/{app_id}/events\n{params}");
+    let to_sign = format!("POST\n{path}\n{params}");
     let sig = hmac_hex(secret, &to_sign);
     format!("{params}&auth_signature={sig}")
 }

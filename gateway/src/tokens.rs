@@ -34,6 +34,11 @@ pub enum TokenError {
     Expired,
 }
 
+/// Equal bytes, compared in time that does not depend on where they differ.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 pub fn mint(key: &TokenKey, origin: &str, now_s: u64, ttl_s: u64) -> String {
     let payload = format!("v1.{}.{}", now_s + ttl_s, URL_SAFE_NO_PAD.encode(origin));
     let mut mac = key.mac();

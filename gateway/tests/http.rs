@@ -197,16 +197,46 @@ async fn fake_upstream(delay: Duration) -> FakeUpstream {
                     }
                     match id {
                         404 => (StatusCode::NOT_FOUND, "{}".to_string()),
-                        500 => (StatusCode::INTERNAL_SERVER_ERROR, "{}".to_string()),
-                        _ => (StatusCode::OK, format!(r#"{{"id":{id},"status":"in_progress"}}"#)),
+                        500 => (StatusCode::INTERNAL_SERVER_ERROR, r#"{"message":"Server Error","trace":"upstream internals"}"#.to_string()),
+                        _ => (StatusCode::OK, read_api_match(id)),
                     }
                 }
+            }),
+        )
+        .route(
+            "/api/v1/matches",
+            get(move |h: HeaderMap| async move {
+                if !authorized(&h) {
+                    return (StatusCode::UNAUTHORIZED, "{}".to_string());
+                }
+                let data: Vec<String> = [10, 11, 666].iter().map(|id| {
+                    let one: serde_json::Value = serde_json::from_str(&read_api_match(*id)).unwrap();
+                    one.get("data").cloned().unwrap_or(one).to_string()
+                }).collect();
+                (StatusCode::OK, format!(r#"{{"data":[{}],"meta":{{"current_page":1,"total":3}},"links":{{}}}}"#, data.join(",")))
             }),
         );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await });
     FakeUpstream { url, calls }
+}
+
+/// What the undocumented read API might answer, a different shape per match id.
+fn read_api_match(id: u64) -> String {
+    match id {
+        // Laravel API resource, ids as strings, teams embedded, a roster.
+        10 => r#"{"data":{"id":"10","competition":{"id":"4"},"status":"in_progress","home_team":{"id":"16","name":"Harbor City Herons","abbreviation":"HCH"},
+            "away_team":{"id":17},"home_score":"45","away_score":42,"period":2,"clock":"07:23",
+            "players":[{"id":"88","team_id":16,"name":"Jane Doe","jersey_number":7}]}}"#.into(),
+        // Teams as ids only, a status beyond the three.
+        11 => r#"{"data":{"id":11,"status":"postponed","home_team_id":16,"away_team_id":"17","starts_at":"2026-04-13T19:00:00Z"}}"#.into(),
+        // A shape nobody can map: no status, an id that is no id.
+        12 => r#"{"data":{"id":true}}"#.into(),
+        // Another match than the one asked for.
+        13 => r#"{"data":{"id":14,"status":"in_progress"}}"#.into(),
+        _ => format!(r#"{{"id":{id},"status":"in_progress"}}"#),
+    }
 }
 
 fn upstream_config(url: &str, extra: &[(&str, &str)]) -> Config {
@@ -226,9 +256,66 @@ async fn upstream_mode_forwards_auth_with_the_bearer_and_maps_denials() {
     let a = call(&app, auth_request(&t, "socket_id=1.1&channel_name=private-match.403")).await;
     assert_eq!(a.status, StatusCode::FORBIDDEN);
     let a = call(&app, get("/api/matches/9", &t)).await;
-    assert_eq!((a.status, a.body.as_str()), (StatusCode::OK, r#"{"id":9,"status":"in_progress"}"#));
+    assert_eq!((a.status, a.body.as_str()), (StatusCode::OK, r#"{"version":1,"id":9,"status":"in_progress","home_score":0,"away_score":0}"#));
     assert_eq!(call(&app, get("/api/matches/404", &t)).await.status, StatusCode::NOT_FOUND);
-    assert_eq!(call(&app, get("/api/matches/500", &t)).await.status, StatusCode::INTERNAL_SERVER_ERROR);
+    let a = call(&app, get("/api/matches/500", &t)).await;
+    assert_eq!(a.status, StatusCode::BAD_GATEWAY, "an upstream failure is the gateway's 502");
+    assert!(!a.body.contains("internals"), "upstream's body does not pass through: {}", a.body);
+}
+
+fn directory_file(name: &str) -> std::path::PathBuf {
+    let path = std::env::temp_dir().join(format!("courtside-http-{name}-{}.json", std::process::id()));
+    std::fs::write(
+        &path,
+        r##"{"teams":[{"id":16,"name":"Directory Herons","short_name":"DHE"},{"id":17,"name":"Mesa Verde Coyotes","short_name":"MVC","colour":"#c2410c"}],
+            "players":[{"id":88,"team_id":16,"name":"Directory Jane","shirt_number":"9"},{"id":90,"team_id":17,"name":"Ana Ruiz","shirt_number":"00"}]}"##,
+    )
+    .unwrap();
+    path
+}
+
+#[tokio::test]
+async fn read_api_shapes_become_the_snapshot_contract_with_the_directory_filling_gaps() {
+    use courtside::wire::{MatchList, MatchSnapshot, MatchStatus};
+    let up = fake_upstream(Duration::ZERO).await;
+    let path = directory_file("shapes");
+    let dir = courtside_gateway::directory::DirectoryHandle::load(&path).unwrap();
+    let app = router(AppState::with_directory(upstream_config(&up.url, &[]), dir));
+    let t = token(&app).await;
+    // Wrapped, string ids, embedded teams: the read API's names win, the directory fills gaps.
+    let a = call(&app, get("/api/matches/10", &t)).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    let s: MatchSnapshot = serde_json::from_str(&a.body).unwrap();
+    assert_eq!((s.version, s.id, s.competition_id, s.home_score, s.away_score), (Some(1), 10, Some(4), 45, 42));
+    let home = s.home_team.unwrap();
+    assert_eq!((home.name.as_deref(), home.short_name.as_deref()), (Some("Harbor City Herons"), Some("HCH")), "the read API wins");
+    let away = s.away_team.unwrap();
+    assert_eq!((away.name.as_deref(), away.colour.as_deref()), (Some("Mesa Verde Coyotes"), Some("#c2410c")), "the directory fills");
+    let jane = s.players.iter().find(|p| p.id == 88).unwrap();
+    assert_eq!((jane.name.as_deref(), jane.shirt_number.as_deref()), (Some("Jane Doe"), Some("7")));
+    assert!(s.players.iter().any(|p| p.id == 90 && p.name.as_deref() == Some("Ana Ruiz")), "the away roster from the directory");
+    // Teams as ids only: every name from the directory; the status as announced.
+    let s: MatchSnapshot = serde_json::from_str(&call(&app, get("/api/matches/11", &t)).await.body).unwrap();
+    assert_eq!(s.status, MatchStatus::Postponed);
+    assert_eq!(s.home_team.and_then(|t| t.name).as_deref(), Some("Directory Herons"));
+    assert_eq!(s.scheduled_at.as_deref(), Some("2026-04-13T19:00:00Z"));
+    // Unmappable, or the wrong match: a short 502, never upstream's body.
+    for id in [12, 13] {
+        let a = call(&app, get(&format!("/api/matches/{id}"), &t)).await;
+        assert_eq!(a.status, StatusCode::BAD_GATEWAY, "{id}: {}", a.body);
+        let v: serde_json::Value = serde_json::from_str(&a.body).unwrap();
+        assert!(v["error"].as_str().unwrap().contains("shape"), "{}", a.body);
+    }
+    // The list: Laravel's data/meta/links; the denied match 666 is filtered by the same policy.
+    let a = call(&app, get("/api/matches?status=live", &t)).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    let list: MatchList = serde_json::from_str(&a.body).unwrap();
+    let ids: Vec<u64> = list.matches.iter().map(|m| m.id).collect();
+    assert_eq!(ids, vec![10], "live only (11 is postponed), and 666 is denied: {}", a.body);
+    assert_eq!(list.matches[0].home_team.as_ref().and_then(|t| t.name.as_deref()), Some("Harbor City Herons"));
+    let all: MatchList = serde_json::from_str(&call(&app, get("/api/matches?status=all", &t)).await.body).unwrap();
+    assert_eq!(all.matches.iter().map(|m| m.id).collect::<Vec<_>>(), vec![10, 11]);
+    let _ = std::fs::remove_file(path);
 }
 
 #[tokio::test]

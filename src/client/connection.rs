@@ -24,6 +24,8 @@ pub struct ClientSettings {
     pub socket_url: String,
     /// The gateway's base URL (empty: the page's own origin).
     pub gateway: String,
+    /// Which channel names to follow: the stats API's private ones or a relay's public ones.
+    pub access: crate::wire::Access,
 }
 
 /// What a channel listener hears.

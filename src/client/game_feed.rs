@@ -8,7 +8,7 @@ use super::http::HttpResult;
 use super::match_feed::{channel_update, FeedUpdate};
 use super::snapshot::fetcher;
 use crate::store::{ListScope, MatchList, MatchMessage, MatchSnapshot};
-use crate::wire::{self, Access};
+use crate::wire;
 use std::cell::Cell;
 use std::rc::Rc;
 
@@ -20,6 +20,8 @@ pub enum GamesUpdate {
     Match(MatchSnapshot),
     /// One game's snapshot could not be had (after the fetcher's retries).
     MatchFailed(u64),
+    /// The site's relay lost the stats API, or is back.
+    Delayed(bool),
     Denied { status: u16 },
     Trouble(String),
 }
@@ -40,11 +42,12 @@ impl Drop for GamesFeed {
 pub fn follow_games(conn: &Rc<Connection>, scope: ListScope, on_update: Rc<dyn Fn(GamesUpdate) -> Vec<u64>>) -> GamesFeed {
     let alive = Rc::new(Cell::new(true));
     let gateway = conn.settings().gateway.clone();
+    let access = conn.settings().access;
     let (url, channels) = match scope {
-        ListScope::Live => (format!("{gateway}/api/matches?status=live"), vec![wire::games_channel(Access::Private)]),
+        ListScope::Live => (format!("{gateway}/api/matches?status=live"), vec![wire::games_channel(access)]),
         ListScope::Competition(c) => (
             format!("{gateway}/api/matches?competition={c}"),
-            vec![wire::competition_channel(Access::Private, c), wire::games_channel(Access::Private)],
+            vec![wire::competition_channel(access, c), wire::games_channel(access)],
         ),
     };
     // One game's snapshot: a fetcher that lives until its answer (or its retries) are in.
@@ -114,6 +117,7 @@ pub fn follow_games(conn: &Rc<Connection>, scope: ListScope, on_update: Rc<dyn F
                     Some(FeedUpdate::Undecodable { match_id: Some(id) }) => fetch_match(id, true),
                     Some(FeedUpdate::Undecodable { match_id: None }) => fetch(true),
                     Some(FeedUpdate::Denied { status }) if i == 0 => deliver(GamesUpdate::Denied { status }),
+                    Some(FeedUpdate::Delayed(d)) if i == 0 => deliver(GamesUpdate::Delayed(d)),
                     Some(FeedUpdate::Trouble(t)) => deliver(GamesUpdate::Trouble(t)),
                     _ => {}
                 }

@@ -6,7 +6,7 @@ use super::json::{bad_field, match_id_of, BrowserJson};
 use super::snapshot::fetcher;
 use crate::protocol::SubscriptionError;
 use crate::store::{decode_message, MatchMessage, MatchSnapshot};
-use crate::wire::{self, Access};
+use crate::wire;
 use std::cell::Cell;
 use std::rc::Rc;
 
@@ -53,6 +53,8 @@ pub enum FeedUpdate {
     /// A push that did not decode (for this match, when it said so readably): the screen may
     /// be behind, so the feed fetches a fresh snapshot.
     Undecodable { match_id: Option<u64> },
+    /// The site's relay lost the stats API (`true`: what is shown may be behind) or is back.
+    Delayed(bool),
 }
 
 pub struct MatchFeed {
@@ -66,14 +68,17 @@ impl Drop for MatchFeed {
     }
 }
 
-pub fn match_channel(match_id: u64) -> String {
-    wire::match_channel(Access::Private, match_id)
-}
 
 /// Turn a channel signal into feed updates: messages decoded, failures classified.
 pub(super) fn channel_update(signal: &ChannelSignal) -> Option<FeedUpdate> {
     match signal {
         ChannelSignal::Subscribed | ChannelSignal::AlreadySubscribed => None,
+        ChannelSignal::Message { event, data } if event.trim_start_matches('.') == wire::RELAY_STATUS => {
+            match <BrowserJson as crate::protocol::JsonCodec>::decode::<wire::RelayStatus>(data) {
+                Ok(s) => Some(FeedUpdate::Delayed(s.delayed)),
+                Err(_) => None,
+            }
+        }
         ChannelSignal::Message { event, data } => match decode_message::<BrowserJson>(event, data) {
             Ok(m) => m.map(FeedUpdate::Message),
             Err(_) => {
@@ -114,7 +119,7 @@ pub fn follow_match(conn: &Rc<Connection>, match_id: u64, on_update: Rc<dyn Fn(F
     fetch(false);
     let listener = {
         let alive = alive.clone();
-        conn.listen(&match_channel(match_id), move |signal| {
+        conn.listen(&wire::match_channel(conn.settings().access, match_id), move |signal| {
             if !alive.get() {
                 return;
             }

@@ -54,6 +54,7 @@ fn client_settings() -> Option<ClientSettings> {
         s.borrow().as_ref().map(|s| ClientSettings {
             socket_url: s.socket_url(env!("CARGO_PKG_VERSION")),
             gateway: s.gateway.clone(),
+            access: s.access,
         })
     })
 }
@@ -469,6 +470,10 @@ pub fn bind_games(
                     let change = l.apply_match_snapshot(&s, now);
                     sync(&l, change);
                 }
+                GamesUpdate::Delayed(d) => {
+                    let change = l.set_delayed(d);
+                    sync(&l, change);
+                }
                 GamesUpdate::MatchFailed(id) => {
                     web_sys::console::warn_1(&format!("courtside: no snapshot for match {id}; its card shows pushes only").into());
                 }
@@ -591,6 +596,7 @@ fn bind_scoreboard(
             FeedUpdate::Trouble(why) => web_sys::console::warn_1(&format!("courtside: {why}").into()),
             // The feed answers a bad push itself, with a fresh snapshot.
             FeedUpdate::Undecodable { .. } => {}
+            FeedUpdate::Delayed(d) => v.state.delayed = d,
         });
         let after = view.try_with_untracked(|v| (v.state.home_score, v.state.away_score, v.state.status.clone(), v.state.is_known()));
         if let (Some(host), Some((h0, a0, s0)), Some((h1, a1, s1, known))) = (&host_for_updates, before, after) {

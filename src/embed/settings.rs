@@ -12,11 +12,14 @@ pub struct Settings {
     pub port: u16,
     pub tls: bool,
     pub key: String,
+    /// `data-channels="public"`: the site's relay republishes on public channels (`match.{id}`,
+    /// `games`…), followed without auth; `private` (default): the stats API's own channels.
+    pub access: crate::wire::Access,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { gateway: String::new(), host: "stats-api.ds2.app".into(), port: 443, tls: true, key: "stats-admin-public-key".into() }
+        Settings { gateway: String::new(), host: "stats-api.ds2.app".into(), port: 443, tls: true, key: "stats-admin-public-key".into(), access: crate::wire::Access::Private }
     }
 }
 
@@ -80,6 +83,13 @@ impl Settings {
                 problems.push(format!("data-key \"{k}\" is not an app key"));
             }
         }
+        if let Some(c) = attr("channels") {
+            match c.trim() {
+                "public" => s.access = crate::wire::Access::Public,
+                "private" | "" => s.access = crate::wire::Access::Private,
+                other => problems.push(format!("data-channels \"{other}\" must be public or private")),
+            }
+        }
         (s, problems)
     }
 
@@ -130,6 +140,15 @@ mod tests {
         assert_eq!(problems.len(), 5, "{problems:?}");
         assert!(problems[0].starts_with("data-gateway"));
         assert!(problems[2].starts_with("data-port"));
+    }
+
+    #[test]
+    fn channels_follow_the_relay() {
+        let (s, problems) = read(&[("gateway", ""), ("channels", "public")]);
+        assert!(problems.is_empty());
+        assert_eq!(s.access, crate::wire::Access::Public);
+        let (s, problems) = read(&[("gateway", ""), ("channels", "open")]);
+        assert_eq!((s.access, problems.len()), (crate::wire::Access::Private, 1));
     }
 
     #[test]

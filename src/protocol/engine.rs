@@ -523,8 +523,18 @@ impl Engine {
         });
     }
 
+    /// Ask for a channel's signature, or, for a public channel (no `private-`/`presence-`
+    /// prefix: a relay's fan-out), subscribe at once: there is nothing to sign.
     fn authorize(&mut self, channel: &str) {
         let Some(socket_id) = self.socket_id.clone() else { return };
+        if !frame::needs_auth(channel) {
+            let order = self.subs.next_order();
+            if let Some(sub) = self.subs.get_mut(channel) {
+                sub.phase = Phase::Subscribing { order };
+                self.actions.push_back(Action::Send(frame::subscribe_public(channel)));
+            }
+            return;
+        }
         if let Some(sub) = self.subs.get_mut(channel) {
             sub.phase = Phase::Authorizing { socket_id: socket_id.clone() };
             self.actions.push_back(Action::Authorize { channel: channel.to_owned(), socket_id });

@@ -111,6 +111,20 @@ pub fn subscribe(channel: &str, auth: &str) -> String {
     s
 }
 
+/// Does subscribing to `channel` need a signature? Private and presence channels do.
+pub fn needs_auth(channel: &str) -> bool {
+    channel.starts_with("private-") || channel.starts_with("presence-")
+}
+
+/// `{"event":"pusher:subscribe","data":{"channel":…}}`, for a public channel.
+pub fn subscribe_public(channel: &str) -> String {
+    let mut s = String::with_capacity(48 + channel.len());
+    s.push_str(r#"{"event":"pusher:subscribe","data":{"channel":"#);
+    push_json_string(&mut s, channel);
+    s.push_str("}}");
+    s
+}
+
 /// `{"event":"pusher:unsubscribe","data":{"channel":…}}`
 pub fn unsubscribe(channel: &str) -> String {
     let mut s = String::with_capacity(56 + channel.len());

@@ -170,6 +170,19 @@ impl GameList {
         }
     }
 
+    /// The source's relay lost the stats API (or is back): every game says so.
+    pub fn set_delayed(&mut self, delayed: bool) -> ListChange {
+        let mut changed = false;
+        for m in &mut self.matches {
+            changed |= std::mem::replace(&mut m.state.delayed, delayed) != delayed;
+        }
+        if changed {
+            ListChange::Refreshed
+        } else {
+            ListChange::None
+        }
+    }
+
     /// Drop finished games whose leave delay has passed (live scope only).
     pub fn remove_finished(&mut self, now: u64, delay_ms: u64) -> ListChange {
         if self.scope != ListScope::Live {

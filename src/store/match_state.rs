@@ -203,6 +203,25 @@ impl MatchState {
         }
     }
 
+    /// This state in the snapshot format (what a mirror of the live stream serves).
+    pub fn to_snapshot(&self) -> MatchSnapshot {
+        MatchSnapshot {
+            competition_id: self.competition_id,
+            home_team: self.home.clone(),
+            away_team: self.away.clone(),
+            home_score: self.home_score,
+            away_score: self.away_score,
+            current_period: self.period,
+            current_clock: self.clock.clone(),
+            periods: self.periods,
+            scheduled_at: self.scheduled_at.clone(),
+            last_event: self.last_event.clone(),
+            players: self.players.clone(),
+            delayed: self.delayed,
+            ..MatchSnapshot::bare(self.id, self.status.clone())
+        }
+    }
+
     fn set_score(&mut self, home: u32, away: u32) {
         self.last_scorer = if home > self.home_score && away == self.away_score {
             Some(Side::Home)

@@ -1,0 +1,142 @@
+//! Demo mode's own parts: the simulated league's loop, `/demo/publish` for hand-made scores,
+//! and the league dressed as the stats API (`/api/v1/…` with a Bearer token), so that the
+//! demo can run the real chain: league → relay → the site's Pusher servers → the page.
+
+use crate::app::{now_ms, AppState};
+use crate::config::Mode;
+use crate::error::{ApiError, Form, JsonBody, Path, Query};
+use crate::league::{League, Match};
+use crate::publisher::Publisher;
+use crate::signing::channel_auth;
+use crate::validate;
+use axum::http::{header, HeaderMap};
+use axum::extract::State;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/demo/publish", post(demo_publish))
+        .route("/api/v1/broadcasting/auth", post(stats_auth))
+        .route("/api/v1/matches", get(stats_list))
+        .route("/api/v1/matches/{id}", get(stats_match))
+}
+
+fn league(state: &AppState) -> Result<&Arc<Mutex<League>>, ApiError> {
+    state.inner().league.as_ref().ok_or(ApiError::NotFound("demo mode only"))
+}
+
+fn with_league<T>(l: &Mutex<League>, f: impl FnOnce(&mut League) -> T) -> T {
+    f(&mut l.lock().unwrap_or_else(|p| p.into_inner()))
+}
+
+#[derive(Deserialize)]
+struct PublishRequest {
+    match_id: u64,
+    home_score: u32,
+    away_score: u32,
+    #[serde(default)]
+    kind: Option<String>,
+}
+
+/// Set a match's score by hand and publish it (tests and live demos).
+async fn demo_publish(State(state): State<AppState>, JsonBody(req): JsonBody<PublishRequest>) -> Result<Json<Value>, ApiError> {
+    let kind: &'static str = match req.kind.as_deref() {
+        None | Some("2pt_made") => "2pt_made",
+        Some("3pt_made") => "3pt_made",
+        Some("ft_made") => "ft_made",
+        Some(_) => return Err(ApiError::BadRequest("kind must be 2pt_made, 3pt_made or ft_made")),
+    };
+    let publication = with_league(league(&state)?, |l| l.manual_event(req.match_id, req.home_score, req.away_score, kind, now_ms()));
+    publisher(&state)?.publish(&publication).await.map_err(ApiError::BadGateway)?;
+    Ok(Json(publication.data))
+}
+
+fn publisher(state: &AppState) -> Result<Publisher, ApiError> {
+    let config = &state.inner().config;
+    let app = config.app.clone().ok_or(ApiError::NotFound("demo mode only"))?;
+    Ok(Publisher::new(&config.pusher_http_url, app))
+}
+
+/// Runs the demo league until the process stops: ticks when a match is due, publishes in order.
+pub async fn run_league(state: AppState) {
+    let (Ok(league), Ok(publisher)) = (league(&state).cloned(), publisher(&state)) else { return };
+    loop {
+        let (publications, next) = with_league(&league, |l| (l.tick(now_ms()), l.next_due()));
+        for p in publications {
+            if let Err(e) = publisher.publish(&p).await {
+                tracing::warn!(event = p.name, error = %e, "publish failed");
+            }
+        }
+        let wait = next.map_or(250, |t| t.saturating_sub(now_ms()).clamp(10, 250));
+        tokio::time::sleep(Duration::from_millis(wait)).await;
+    }
+}
+
+/// The simulated stats API's Bearer check (`COURTSIDE_DEMO_STATS_TOKEN`); without one set,
+/// its `/api/v1` routes do not exist.
+fn stats_caller(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
+    let config = &state.inner().config;
+    let expected = config.demo_stats_token.as_ref().filter(|_| config.mode == Mode::Demo).ok_or(ApiError::NotFound("not enabled"))?;
+    let given = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
+    match given {
+        Some(t) if crate::tokens::constant_time_eq(t.as_bytes(), expected.0.as_bytes()) => Ok(()),
+        _ => Err(ApiError::Unauthorized("Unauthenticated.")),
+    }
+}
+
+#[derive(Deserialize)]
+struct AuthForm {
+    socket_id: String,
+    channel_name: String,
+}
+
+/// `/api/v1/broadcasting/auth` as Laravel answers it: the signature, or 403.
+async fn stats_auth(State(state): State<AppState>, headers: HeaderMap, Form(form): Form<AuthForm>) -> Result<Json<Value>, ApiError> {
+    stats_caller(&state, &headers)?;
+    if !validate::socket_id(&form.socket_id) || !validate::channel_name(&form.channel_name) {
+        return Err(ApiError::BadRequest("malformed socket_id or channel_name"));
+    }
+    let app = state.inner().config.app.as_ref().ok_or(ApiError::NotFound("demo mode only"))?;
+    Ok(Json(json!({ "auth": channel_auth(&app.key, &app.secret, &form.socket_id, &form.channel_name) })))
+}
+
+/// A match the way a Laravel API resource might give it: wrapped in `data`, teams by id only.
+fn resource(m: &Match) -> Value {
+    json!({
+        "id": m.id,
+        "competition_id": m.competition_id,
+        "status": m.status,
+        "home_team_id": m.home_team.id,
+        "away_team_id": m.away_team.id,
+        "home_score": m.home_score,
+        "away_score": m.away_score,
+        "current_period": m.current_period,
+        "current_clock": m.current_clock,
+        "scheduled_at": m.scheduled_at,
+        "last_event": m.last_event,
+    })
+}
+
+async fn stats_match(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<u64>) -> Result<Json<Value>, ApiError> {
+    stats_caller(&state, &headers)?;
+    let found = with_league(league(&state)?, |l| l.get(id).map(resource));
+    found.map(|m| Json(json!({ "data": m }))).ok_or(ApiError::NotFound("No query results for model [Match]."))
+}
+
+#[derive(Deserialize)]
+struct StatsQuery {
+    status: Option<String>,
+}
+
+async fn stats_list(State(state): State<AppState>, headers: HeaderMap, Query(q): Query<StatsQuery>) -> Result<Json<Value>, ApiError> {
+    stats_caller(&state, &headers)?;
+    let live = q.status.as_deref() == Some("live");
+    let data: Vec<Value> = with_league(league(&state)?, |l| (if live { l.live() } else { l.all() }).into_iter().map(resource).collect());
+    let total = data.len();
+    Ok(Json(json!({ "data": data, "meta": { "current_page": 1, "last_page": 1, "total": total } })))
+}
