@@ -12,6 +12,12 @@ export PATH="$TOOLS/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 export PUSHER_APP_ID="${PUSHER_APP_ID:-courtside-demo}"
 export PUSHER_APP_KEY="${PUSHER_APP_KEY:-courtside-demo-key}"
 export PUSHER_APP_SECRET="${PUSHER_APP_SECRET:-courtside-demo-secret}"
+# The stats API as the demo and the tests play it: its own Pusher server (sockudo) and app, and
+# the Bearer token its auth and read routes want (the league's gateway answers them).
+export STATS_APP_ID="${STATS_APP_ID:-courtside-stats}"
+export STATS_APP_KEY="${STATS_APP_KEY:-courtside-stats-key}"
+export STATS_APP_SECRET="${STATS_APP_SECRET:-courtside-stats-secret}"
+export STATS_TOKEN="${STATS_TOKEN:-courtside-demo-stats-token}"
 
 say() { printf '\033[1m[courtside]\033[0m %s\n' "$*"; }
 die() { printf '\033[31m[courtside] %s\033[0m\n' "$*" >&2; exit 1; }
@@ -78,6 +84,39 @@ start_sockudo() {
     SOCKUDO_DEFAULT_APP_MAX_BACKEND_EVENTS_PER_SECOND="${SOCKUDO_MAX_EVENTS:-10000}" \
     METRICS_ENABLED=false RATE_LIMITER_ENABLED=false \
     sockudo
+}
+
+# start_sockudo_app PORT ID KEY SECRET [ENV...]: a sockudo for one app (more env: e.g. the Redis adapter).
+start_sockudo_app() {
+  local port=$1 id=$2 key=$3 secret=$4
+  shift 4
+  start_bg "sockudo-$port" "$port" env HOST=127.0.0.1 PORT="$port" \
+    SOCKUDO_DEFAULT_APP_ID="$id" SOCKUDO_DEFAULT_APP_KEY="$key" SOCKUDO_DEFAULT_APP_SECRET="$secret" \
+    SOCKUDO_DEFAULT_APP_MAX_CONNECTIONS="${SOCKUDO_MAX_CONNECTIONS:-2000}" \
+    SOCKUDO_DEFAULT_APP_MAX_BACKEND_EVENTS_PER_SECOND="${SOCKUDO_MAX_EVENTS:-10000}" \
+    METRICS_ENABLED=false RATE_LIMITER_ENABLED=false "$@" \
+    sockudo
+}
+
+# start_redis PORT: a throwaway Redis (no persistence) for the sockudo cluster and the relay lease.
+start_redis() {
+  start_bg "redis-$1" "$1" redis-server --port "$1" --bind 127.0.0.1 --save '' --appendonly no
+}
+
+# start_cluster_node PORT REDIS_PORT: a sockudo node of the site's fan-out cluster (the page's
+# app), joined to the others through Redis.
+start_cluster_node() {
+  start_sockudo_app "$1" "$PUSHER_APP_ID" "$PUSHER_APP_KEY" "$PUSHER_APP_SECRET" \
+    ADAPTER_DRIVER=redis CACHE_DRIVER=redis REDIS_URL="redis://127.0.0.1:$2/0"
+}
+
+# start_gateway_as NAME PORT ENV...: the gateway with the given environment (mode and all).
+start_gateway_as() {
+  local name=$1 port=$2
+  shift 2
+  local profile=${GATEWAY_PROFILE:-debug}
+  if [[ $profile == release ]]; then cargo build -q --release -p courtside-gateway; else cargo build -q -p courtside-gateway; fi
+  start_bg "$name" "$port" env COURTSIDE_LISTEN="127.0.0.1:$port" "$@" "$ROOT/target/$profile/courtside-gateway"
 }
 
 start_gateway() {

@@ -3,7 +3,11 @@
 # against a real sockudo and the real gateway, and the release build loaded in Chromium.
 # Ports (test-only, so a running demo is not disturbed): COURTSIDE_TEST_SOCKUDO_PORT (16001),
 # COURTSIDE_TEST_GATEWAY_PORT (18787), COURTSIDE_TEST_PAGE_PORT (18080), COURTSIDE_TEST_PEER_PORT
-# (17001, the scripted Reverb-like peer of tests/peer).
+# (17001, the scripted Reverb-like peer of tests/peer), and for the real-data and relay tests:
+# COURTSIDE_TEST_UPSTREAM_PORT (18788, a gateway in upstream mode reading the league's stats
+# API), COURTSIDE_TEST_RELAY_PORT (18789, a relay), COURTSIDE_TEST_REDIS_PORT (16379),
+# COURTSIDE_TEST_NODE_A_PORT / _NODE_B_PORT (16101/16102, two sockudo nodes joined by Redis),
+# COURTSIDE_TEST_RUNNER_PORT (18090, where wasm-bindgen-test serves the test page).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
@@ -12,6 +16,12 @@ SOCKUDO_PORT=${COURTSIDE_TEST_SOCKUDO_PORT:-16001}
 GATEWAY_PORT=${COURTSIDE_TEST_GATEWAY_PORT:-18787}
 PAGE_PORT=${COURTSIDE_TEST_PAGE_PORT:-18080}
 PEER_PORT=${COURTSIDE_TEST_PEER_PORT:-17001}
+UPSTREAM_PORT=${COURTSIDE_TEST_UPSTREAM_PORT:-18788}
+RELAY_PORT=${COURTSIDE_TEST_RELAY_PORT:-18789}
+REDIS_PORT=${COURTSIDE_TEST_REDIS_PORT:-16379}
+NODE_A=${COURTSIDE_TEST_NODE_A_PORT:-16101}
+NODE_B=${COURTSIDE_TEST_NODE_B_PORT:-16102}
+RUNNER_PORT=${COURTSIDE_TEST_RUNNER_PORT:-18090}
 started=$SECONDS
 
 "$ROOT/scripts/bootstrap.sh"
@@ -19,7 +29,12 @@ started=$SECONDS
 cleanup() {
   stop_bg "page-$PAGE_PORT"
   stop_bg "peer-$PEER_PORT"
+  stop_bg "relay-$RELAY_PORT"
+  stop_bg "upstream-$UPSTREAM_PORT"
   stop_bg "gateway-$GATEWAY_PORT"
+  stop_bg "sockudo-$NODE_A"
+  stop_bg "sockudo-$NODE_B"
+  stop_bg "redis-$REDIS_PORT"
   stop_bg "sockudo-$SOCKUDO_PORT"
 }
 trap cleanup EXIT
@@ -47,8 +62,26 @@ say "starting sockudo, the gateway and the scripted peer for the browser tests"
 cargo build -q -p courtside-peer
 start_bg "peer-$PEER_PORT" "$PEER_PORT" "$ROOT/target/debug/courtside-peer" "$PEER_PORT"
 start_sockudo "$SOCKUDO_PORT"
+# The league: the demo gateway, which also plays the stats API (Bearer auth, read API) for the
+# upstream and relay gateways below; the sockudo above is then the stats API's Reverb.
 start_gateway "$GATEWAY_PORT" "$SOCKUDO_PORT" \
-  COURTSIDE_CHANNELS='private-match.*,private-competition.*,private-games,!private-match.403*'
+  COURTSIDE_CHANNELS='private-match.*,private-competition.*,private-games,!private-match.403*' \
+  COURTSIDE_DEMO_STATS_TOKEN="$STATS_TOKEN" COURTSIDE_DIRECTORY="$ROOT/gateway/demo-directory.json" \
+  COURTSIDE_RATE_PER_IP=100000 COURTSIDE_RATE_PER_TOKEN=100000   # every test client shares 127.0.0.1
+runner_origin="http://127.0.0.1:$RUNNER_PORT"
+test_token_key="test-token-key-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+stats_api=(STATS_API_URL="http://127.0.0.1:$GATEWAY_PORT" STATS_API_TOKEN="$STATS_TOKEN"
+  STATS_API_SOCKET="ws://127.0.0.1:$SOCKUDO_PORT" STATS_API_KEY="$PUSHER_APP_KEY"
+  COURTSIDE_ALLOWED_ORIGINS="$runner_origin" COURTSIDE_TOKEN_KEY="$test_token_key"
+  COURTSIDE_DIRECTORY="$ROOT/gateway/demo-directory.json")
+# Upstream mode: auth forwarded with the Bearer, snapshots from the read API via the adapter.
+start_gateway_as "upstream-$UPSTREAM_PORT" "$UPSTREAM_PORT" COURTSIDE_MODE=upstream "${stats_api[@]}"
+# The relay: one upstream socket, republished on public channels to a two-node sockudo cluster.
+start_redis "$REDIS_PORT"
+start_cluster_node "$NODE_A" "$REDIS_PORT"
+start_cluster_node "$NODE_B" "$REDIS_PORT"
+start_gateway_as "relay-$RELAY_PORT" "$RELAY_PORT" COURTSIDE_MODE=relay "${stats_api[@]}" \
+  PUSHER_HTTP_URL="http://127.0.0.1:$NODE_A" COURTSIDE_REDIS_URL="redis://127.0.0.1:$REDIS_PORT" COURTSIDE_RELAY_ID=relay-test
 
 say "2/4 browser tests (wasm-bindgen-test, headless Chromium): end to end, and the $(grep -vc '^#' tests/scenarios.txt) fault scenarios of tests/scenarios.txt"
 export CHROMEDRIVER=/usr/bin/chromedriver
@@ -57,9 +90,23 @@ export COURTSIDE_PEER_PORT="$PEER_PORT"
 export COURTSIDE_E2E_GATEWAY="http://127.0.0.1:$GATEWAY_PORT"
 export COURTSIDE_E2E_WS_PORT="$SOCKUDO_PORT"
 export COURTSIDE_E2E_KEY="$PUSHER_APP_KEY"
+export COURTSIDE_E2E_UPSTREAM_GATEWAY="http://127.0.0.1:$UPSTREAM_PORT"
+export COURTSIDE_E2E_RELAY_GATEWAY="http://127.0.0.1:$RELAY_PORT"
+export COURTSIDE_E2E_NODE_B="$NODE_B"
+export WASM_BINDGEN_TEST_ADDRESS="127.0.0.1:$RUNNER_PORT"
 run_logged "$RUN_DIR/browser.log" cargo test --target wasm32-unknown-unknown \
   || die "browser tests failed (log: $RUN_DIR/browser.log)"
 count <"$RUN_DIR/browser.log"
+
+say "relay cluster: takeover and upstream loss (two relays, two sockudo nodes, Redis)"
+stop_bg "relay-$RELAY_PORT"   # one relay group per cluster: the test starts its own pair
+run_logged "$RUN_DIR/relay.log" env COURTSIDE_RELAY_TEST=1 COURTSIDE_RELAY_TEST_STATS_API="http://127.0.0.1:$GATEWAY_PORT" \
+  COURTSIDE_RELAY_TEST_STATS_TOKEN="$STATS_TOKEN" COURTSIDE_RELAY_TEST_UPSTREAM_WS="ws://127.0.0.1:$SOCKUDO_PORT" \
+  COURTSIDE_RELAY_TEST_UPSTREAM_KEY="$PUSHER_APP_KEY" COURTSIDE_RELAY_TEST_NODE_A="$NODE_A" COURTSIDE_RELAY_TEST_NODE_B="$NODE_B" \
+  COURTSIDE_RELAY_TEST_REDIS="redis://127.0.0.1:$REDIS_PORT" \
+  cargo test -p courtside-gateway --test relay_cluster -- --test-threads=1 \
+  || die "relay cluster tests failed (log: $RUN_DIR/relay.log)"
+count <"$RUN_DIR/relay.log"
 
 say "3/4 release build (scripts/build-release.sh: nightly build-std, wasm-opt -Oz from binaryen 132)"
 "$ROOT/scripts/build-release.sh" "$ROOT/target/release-dist" >"$RUN_DIR/release.log" 2>&1 \

@@ -41,6 +41,29 @@ struct PublishRequest {
     away_score: u32,
     #[serde(default)]
     kind: Option<String>,
+    /// Publish a broken payload instead (the league's state still moves): `wrong_types`,
+    /// `missing_event`, `huge_number`, `string_numbers`, `not_an_object`. For the widget's
+    /// self-healing tests: the screen must reach the league's truth from a snapshot.
+    #[serde(default)]
+    garble: Option<String>,
+}
+
+/// The payload broken one way (each is a way a real server has been seen to fail).
+fn garble(data: &mut Value, how: &str) -> Result<(), ApiError> {
+    match how {
+        "wrong_types" => data["home_score"] = json!("ten"),
+        "missing_event" => {
+            if let Some(o) = data.as_object_mut() {
+                o.remove("event");
+            }
+        }
+        // 2^53 + 2: JavaScript cannot hold it exactly, so it is no id.
+        "huge_number" => data["event"]["id"] = json!(9_007_199_254_740_994u64),
+        "string_numbers" => data["away_score"] = json!(data["away_score"].to_string()),
+        "not_an_object" => *data = json!("{\"match_id\":1"),
+        _ => return Err(ApiError::BadRequest("garble must be wrong_types, missing_event, huge_number, string_numbers or not_an_object")),
+    }
+    Ok(())
 }
 
 /// Set a match's score by hand and publish it (tests and live demos).
@@ -51,7 +74,10 @@ async fn demo_publish(State(state): State<AppState>, JsonBody(req): JsonBody<Pub
         Some("ft_made") => "ft_made",
         Some(_) => return Err(ApiError::BadRequest("kind must be 2pt_made, 3pt_made or ft_made")),
     };
-    let publication = with_league(league(&state)?, |l| l.manual_event(req.match_id, req.home_score, req.away_score, kind, now_ms()));
+    let mut publication = with_league(league(&state)?, |l| l.manual_event(req.match_id, req.home_score, req.away_score, kind, now_ms()));
+    if let Some(how) = &req.garble {
+        garble(&mut publication.data, how)?;
+    }
     publisher(&state)?.publish(&publication).await.map_err(ApiError::BadGateway)?;
     Ok(Json(publication.data))
 }

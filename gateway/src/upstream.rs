@@ -34,6 +34,11 @@ impl UpstreamClient {
         self.config.match_path.replace("{id}", &id.to_string())
     }
 
+    /// The configured match path with `{id}` in place (one failure log per route, not per id).
+    pub fn match_path_template(&self) -> &str {
+        &self.config.match_path
+    }
+
     pub fn live_path(&self) -> &str {
         &self.config.live_path
     }
