@@ -22,7 +22,7 @@ def main():
     os.makedirs(out, exist_ok=True)
     browser = Browser(window="1000,900")
     try:
-        for name in ["light", "dark", "compact", "nano", "ticker", "competition", "german"]:
+        for name in ["light", "dark", "compact", "nano", "ticker", "competition", "german", "pushes-directory", "postponed"]:
             browser.go(f"{base}/{name}.html")
             browser.wait(READY.replace("arguments[0]", "'#shot'"), f"{name} to render", timeout=30)
             time.sleep(1.6)  # let the score highlight and the carousel slide finish: a still picture

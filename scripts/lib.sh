@@ -124,8 +124,10 @@ start_gateway() {
   shift 2
   local profile=${GATEWAY_PROFILE:-debug}
   if [[ $profile == release ]]; then cargo build -q --release -p courtside-gateway; else cargo build -q -p courtside-gateway; fi
+  # The league's games name teams by id only: the demo directory names them.
   start_bg "gateway-$port" "$port" env COURTSIDE_MODE=demo COURTSIDE_LISTEN="127.0.0.1:$port" \
-    PUSHER_HTTP_URL="http://127.0.0.1:$sockudo_port" "$@" "$ROOT/target/$profile/courtside-gateway"
+    PUSHER_HTTP_URL="http://127.0.0.1:$sockudo_port" COURTSIDE_DIRECTORY="$ROOT/gateway/demo-directory.json" \
+    "$@" "$ROOT/target/$profile/courtside-gateway"
 }
 
 # stage_widget DIST SITE: copy the files a page needs to load the widget from a release build.

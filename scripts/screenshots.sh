@@ -31,5 +31,12 @@ page nano '#f3f4f6' 170px "<courtside-scoreboard id=shot lang=en size=nano match
 page ticker '#f3f4f6' 720px "<courtside-ticker id=shot lang=en theme=light interval=60></courtside-ticker>"
 page competition '#f3f4f6' 640px "<courtside-competition id=shot lang=en theme=light competition=4></courtside-competition>"
 page german '#f3f4f6' 420px "<courtside-scoreboard id=shot lang=de theme=light match=$match></courtside-scoreboard>"
+# The league's read API names teams by id only: these names, colours and players come from the
+# directory, the score and the last play from pushes. And the league's postponed game.
+postponed=$(curl -sf -X POST -H 'Origin: http://127.0.0.1' "http://127.0.0.1:$GATEWAY_PORT/token" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])' |
+  xargs -I{} curl -sf -H 'Authorization: Bearer {}' "http://127.0.0.1:$GATEWAY_PORT/api/matches?status=all" |
+  python3 -c 'import json,sys; print([m["id"] for m in json.load(sys.stdin)["matches"] if m["status"] == "postponed"][0])')
+page pushes-directory '#f3f4f6' 420px "<courtside-scoreboard id=shot lang=en theme=light match=$match></courtside-scoreboard>"
+page postponed '#f3f4f6' 420px "<courtside-scoreboard id=shot lang=en theme=light match=$postponed></courtside-scoreboard>"
 start_bg "page-$PAGE_PORT" "$PAGE_PORT" python3 -m http.server "$PAGE_PORT" --bind 127.0.0.1 --directory "$site"
 python3 docs/screenshots.py "http://127.0.0.1:$PAGE_PORT" "$ROOT/docs/screenshots"

@@ -132,6 +132,13 @@ impl League {
                 }
             }
         }
+        // And one game that will not be played tonight: a postponement, as leagues announce them.
+        let id = league.schedule(now_ms, 86_400_000);
+        if let Some(m) = league.matches.get_mut(&id) {
+            m.status = MatchStatus::Postponed;
+            m.competition_id = COMPETITIONS[0];
+            m.next_at = u64::MAX;
+        }
         league
     }
 
@@ -278,7 +285,11 @@ impl League {
             }
         }
         // Never run dry: replace finished games with new ones about to tip off.
-        let active = self.matches.values().filter(|m| !m.manual && m.status != MatchStatus::Finished).count();
+        let active = self
+            .matches
+            .values()
+            .filter(|m| !m.manual && matches!(m.status, MatchStatus::Scheduled | MatchStatus::InProgress))
+            .count();
         for _ in active..self.concurrent {
             let delay = self.rng.u64(15_000..30_000);
             self.schedule(now_ms, delay);
@@ -456,7 +467,9 @@ mod tests {
         }
         assert!(finished.len() >= 3, "games finish: {finished:?}");
         assert!(started >= 3, "new games start: {started}");
-        assert_eq!(l.all().iter().filter(|m| m.status != MatchStatus::Finished).count(), 2, "the league never runs dry");
+        let playing = l.all().iter().filter(|m| matches!(m.status, MatchStatus::Scheduled | MatchStatus::InProgress)).count();
+        assert_eq!(playing, 2, "the league never runs dry");
+        assert_eq!(l.all().iter().filter(|m| m.status == MatchStatus::Postponed).count(), 1, "the postponed game stays postponed");
     }
 
     #[test]

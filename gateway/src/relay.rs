@@ -219,11 +219,12 @@ async fn announce(p: &Publisher, config: &Config, mirror: &Mirror, delayed: bool
     send(p, std::slice::from_ref(&out), stats).await;
 }
 
-/// After a (re)connect: the read API's live list, and each match the mirror could not
-/// confirm, when a read API answers. Without one, pushes confirm matches as they come.
+/// After a (re)connect: the read API's list of every match (names, schedule, postponements),
+/// and each match the mirror could not confirm, when a read API answers. Without one, pushes
+/// confirm matches as they come.
 async fn refresh(reads: &UpstreamClient, mirror: &Mirror) {
     let now = Instant::now();
-    let list = reads.get(reads.live_path()).await;
+    let list = reads.get(&reads.live_path().replace("status=live", "status=all")).await;
     if list.status == 200 {
         match adapter::adapt_list(&list.body) {
             Ok((matches, _)) => matches.iter().for_each(|s| mirror.refresh(s, now)),
