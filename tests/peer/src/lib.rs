@@ -19,6 +19,7 @@ use axum::{Form, Json, Router};
 use hmac::{Hmac, Mac};
 use scenarios::{AuthBehaviour, Expect, Hello, RawFrame, Scenario, SnapshotBehaviour, Step, SubscribeReply};
 use serde::Deserialize;
+use courtside::wire::{EventReceived, MatchSnapshot, MatchStatus, StatEvent, StatusChanged, Team, SNAPSHOT_VERSION};
 use serde_json::{json, Value};
 use sha2::Sha256;
 use std::collections::HashMap;
@@ -50,35 +51,66 @@ impl Truth {
         self.event_payload()
     }
 
-    fn last_event(&self) -> Value {
+    /// The last event, in the stats API's shape (the wire contract's type).
+    fn last_event(&self) -> Option<StatEvent> {
         if self.last_event_id == 0 {
-            return Value::Null;
+            return None;
         }
         let home_side = self.last_event_id % 2 == 0;
-        json!({ "id": self.last_event_id, "type": if home_side { "2pt_made" } else { "3pt_made" },
-                "team_id": if home_side { 16 } else { 17 }, "player_id": 5 + self.last_event_id % 20,
-                "period": 2, "clock": "05:00" })
+        Some(StatEvent {
+            id: self.last_event_id,
+            client_id: Some(format!("peer-{}", self.last_event_id)),
+            kind: if home_side { "2pt_made" } else { "3pt_made" }.to_owned(),
+            team_id: Some(if home_side { 16 } else { 17 }),
+            player_id: Some(5 + self.last_event_id % 20),
+            period: Some(2),
+            clock: Some("05:00".into()),
+            x: Some(10.5),
+            y: Some(20.0),
+            event_at: Some("2026-04-13T20:15:30+00:00".into()),
+        })
     }
 
-    fn status(&self) -> &'static str {
+    fn status(&self) -> MatchStatus {
         if self.finished {
-            "finished"
+            MatchStatus::Finished
         } else {
-            "in_progress"
+            MatchStatus::InProgress
         }
     }
 
+    /// `.event.received` for the last event (a JSON null when none happened yet, which no
+    /// scenario sends).
     fn event_payload(&self) -> Value {
-        json!({ "match_id": MATCH_ID, "home_score": self.home, "away_score": self.away, "current_period": 2,
-                "current_clock": "05:00", "status": self.status(), "event": self.last_event() })
+        let Some(event) = self.last_event() else { return Value::Null };
+        let payload = EventReceived {
+            match_id: MATCH_ID,
+            home_score: self.home,
+            away_score: self.away,
+            current_period: Some(2),
+            current_clock: Some("05:00".into()),
+            status: self.status(),
+            event,
+        };
+        serde_json::to_value(payload).unwrap_or(Value::Null)
     }
 
+    /// The gateway's snapshot (the contract's `MatchSnapshot`).
     fn snapshot(&self) -> Value {
-        json!({ "id": MATCH_ID, "competition_id": 4, "status": self.status(),
-                "home_team": { "id": 16, "name": "Peer Home", "short_name": "PHO" },
-                "away_team": { "id": 17, "name": "Peer Away", "short_name": "PAW" },
-                "home_score": self.home, "away_score": self.away, "current_period": 2, "current_clock": "05:00",
-                "last_event": self.last_event() })
+        let team = |id, name: &str, short: &str| Team { id, name: Some(name.into()), short_name: Some(short.into()), ..Team::default() };
+        let snapshot = MatchSnapshot {
+            version: Some(SNAPSHOT_VERSION),
+            competition_id: Some(4),
+            home_team: Some(team(16, "Peer Home", "PHO")),
+            away_team: Some(team(17, "Peer Away", "PAW")),
+            home_score: self.home,
+            away_score: self.away,
+            current_period: Some(2),
+            current_clock: Some("05:00".into()),
+            last_event: self.last_event(),
+            ..MatchSnapshot::bare(MATCH_ID, self.status())
+        };
+        serde_json::to_value(snapshot).unwrap_or(Value::Null)
     }
 }
 
@@ -345,8 +377,15 @@ async fn play(steps: Vec<Step>, last: bool, key: String, peer: Peer, tx: mpsc::U
             Step::Final => {
                 let Some(data) = peer.with(&key, |r| {
                     r.truth.finished = true;
-                    json!({ "match_id": MATCH_ID, "competition_id": 4, "status": "finished", "previous_status": "in_progress",
-                            "home_score": r.truth.home, "away_score": r.truth.away })
+                    let payload = StatusChanged {
+                        match_id: MATCH_ID,
+                        competition_id: Some(4),
+                        status: MatchStatus::Finished,
+                        previous_status: Some(MatchStatus::InProgress),
+                        home_score: Some(r.truth.home),
+                        away_score: Some(r.truth.away),
+                    };
+                    serde_json::to_value(payload).unwrap_or(Value::Null)
                 }) else {
                     return;
                 };
