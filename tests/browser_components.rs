@@ -193,6 +193,13 @@ async fn statuses_beyond_the_three_and_halves() {
         assert_eq!(board.get_attribute("data-status").as_deref(), Some(status), "the raw status for the page");
         assert!(!root.text_content().unwrap().contains("Scheduled"), "{status} is never drawn as scheduled");
     }
+    // A game that never started has no 0–0 to show, and no empty "Last" line.
+    view.update(|v| {
+        v.apply_snapshot(&decode::<MatchSnapshot>(r#"{"id":8,"status":"postponed"}"#));
+    });
+    settle().await;
+    assert_eq!(text(&root, "[data-score=home]"), "–");
+    assert!(root.query_selector(".cs-last").unwrap().is_none());
     root.remove();
 }
 

@@ -47,6 +47,18 @@ pub fn team_short(labels: &Labels, m: &MatchState, side: Side) -> String {
     team_code(m, side).unwrap_or_else(|| team_name(labels, m, side))
 }
 
+/// A side's score; a dash before tip-off while nothing has been scored (a postponed game has
+/// no 0–0 to show).
+pub fn score(m: &MatchState, side: Side) -> String {
+    if m.status.stage() == Some(0) && m.last_event_id == 0 && m.home_score == 0 && m.away_score == 0 {
+        return "–".into();
+    }
+    match side {
+        Side::Home => m.home_score.to_string(),
+        Side::Away => m.away_score.to_string(),
+    }
+}
+
 /// The last event in three parts, so that each name can be isolated for bidirectional text:
 /// "3-pointer", "Jane Doe #7", "HCH".
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

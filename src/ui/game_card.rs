@@ -30,12 +30,7 @@ pub fn GameCard(game: Signal<MatchState>, labels: &'static Labels) -> impl IntoV
         // name itself; either way isolated, so a right-to-left name cannot reorder the card.
         let short = move || game.with(|m| format::team_short(labels, m, side));
         let name = move || game.with(|m| format::team_name(labels, m, side));
-        let score = move || {
-            game.with(|m| match side {
-                Side::Home => m.home_score,
-                Side::Away => m.away_score,
-            })
-        };
+        let score = move || game.with(|m| format::score(m, side));
         let class = move || {
             game.with(|m| match (m.last_scorer == Some(side) && m.status == MatchStatus::InProgress, m.last_event_id % 2) {
                 (true, 0) => "cs-card-team cs-scored-a",

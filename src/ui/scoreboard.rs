@@ -31,12 +31,7 @@ pub fn Scoreboard(view: Signal<MatchView>, badge: Signal<Badge>, labels: &'stati
     let row = move |side: Side| {
         let name = move || view.with(|v| format::team_name(labels, &v.state, side));
         let code = move || view.with(|v| format::team_code(&v.state, side).unwrap_or_default());
-        let score = move || {
-            view.with(|v| match side {
-                Side::Home => v.state.home_score,
-                Side::Away => v.state.away_score,
-            })
-        };
+        let score = move || view.with(|v| format::score(&v.state, side));
         let class = move || {
             view.with(|v| {
                 let scored = v.state.last_scorer == Some(side) && v.state.status == MatchStatus::InProgress;
@@ -77,11 +72,13 @@ pub fn Scoreboard(view: Signal<MatchView>, badge: Signal<Badge>, labels: &'stati
                 {row(Side::Home)}
                 {row(Side::Away)}
             </div>
-            <p class="cs-last">
-                <span class="cs-last-label">{labels.last_event}</span>
-                " "
-                <span class="cs-last-text">{last}</span>
-            </p>
+            {move || view.with(|v| v.state.last_event.is_some()).then(|| view! {
+                <p class="cs-last">
+                    <span class="cs-last-label">{labels.last_event}</span>
+                    " "
+                    <span class="cs-last-text">{last}</span>
+                </p>
+            })}
         }
         .into_any(),
     };
