@@ -199,10 +199,26 @@ async fn names_come_from_the_read_api_through_the_adapter_and_from_the_directory
     );
     let root = document().create_element("div").unwrap();
     document().body().unwrap().append_child(&root).unwrap();
-    // Match 1 is one of the league's own simulated games (names only in the directory).
-    let mounted = courtside::embed::scoreboard_on(&conn, root.clone(), None, 1, &EN);
+    // Matches 1–3 are the league's own simulated games (names only in the directory); its read
+    // API answers each in another shape: {"data"} with teams as objects holding an id (1),
+    // a bare object with teams as bare ids (2), {"data"} with ids as strings (3).
     let teams = directory_names("teams");
     let players = directory_names("players");
+    for id in [2, 3] {
+        let other = document().create_element("div").unwrap();
+        document().body().unwrap().append_child(&other).unwrap();
+        let board = courtside::embed::scoreboard_on(&conn, other.clone(), None, id, &EN);
+        eventually(&format!("directory names for match {id}"), Duration::from_secs(20), || {
+            let names: Vec<String> = (0..2)
+                .filter_map(|i| other.query_selector_all(".cs-name").ok()?.item(i)?.text_content())
+                .collect();
+            (names.len() == 2 && names.iter().all(|n| teams.contains(n))).then_some(())
+        })
+        .await;
+        drop(board);
+        other.remove();
+    }
+    let mounted = courtside::embed::scoreboard_on(&conn, root.clone(), None, 1, &EN);
     let name = eventually("a directory name on screen", Duration::from_secs(20), || {
         let n = text(&root, ".cs-name")?;
         teams.contains(&n).then_some(n)

@@ -131,27 +131,57 @@ async fn stats_auth(State(state): State<AppState>, headers: HeaderMap, Form(form
     Ok(Json(json!({ "auth": channel_auth(&app.key, &app.secret, &form.socket_id, &form.channel_name) })))
 }
 
-/// A match the way a Laravel API resource might give it: wrapped in `data`, teams by id only.
+/// A match the way an undocumented read API might give it, in one of three shapes by id (so
+/// that the tests see each end to end): ids as strings with `*_team_id`; teams embedded as
+/// objects holding only their id; teams as bare ids with `starts_at` for the tip-off. None of
+/// them names a team: the directory does.
 fn resource(m: &Match) -> Value {
-    json!({
+    let mut r = json!({
         "id": m.id,
-        "competition_id": m.competition_id,
         "status": m.status,
-        "home_team_id": m.home_team.id,
-        "away_team_id": m.away_team.id,
         "home_score": m.home_score,
         "away_score": m.away_score,
         "current_period": m.current_period,
         "current_clock": m.current_clock,
-        "scheduled_at": m.scheduled_at,
         "last_event": m.last_event,
-    })
+    });
+    match m.id % 3 {
+        0 => {
+            r["id"] = json!(m.id.to_string());
+            r["competition_id"] = json!(m.competition_id.to_string());
+            r["home_team_id"] = json!(m.home_team.id.to_string());
+            r["away_team_id"] = json!(m.away_team.id.to_string());
+            r["scheduled_at"] = json!(m.scheduled_at);
+        }
+        1 => {
+            r["competition"] = json!({ "id": m.competition_id });
+            r["home_team"] = json!({ "id": m.home_team.id });
+            r["away_team"] = json!({ "id": m.away_team.id });
+            r["scheduled_at"] = json!(m.scheduled_at);
+        }
+        _ => {
+            r["competition_id"] = json!(m.competition_id);
+            r["home_team"] = json!(m.home_team.id);
+            r["away_team"] = json!(m.away_team.id);
+            r["starts_at"] = json!(m.scheduled_at);
+        }
+    }
+    r
+}
+
+/// One match: wrapped in Laravel's `data` for two shapes, bare for the third.
+fn one(m: &Match) -> Value {
+    if m.id % 3 == 2 {
+        resource(m)
+    } else {
+        json!({ "data": resource(m) })
+    }
 }
 
 async fn stats_match(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<u64>) -> Result<Json<Value>, ApiError> {
     stats_caller(&state, &headers)?;
-    let found = with_league(league(&state)?, |l| l.get(id).map(resource));
-    found.map(|m| Json(json!({ "data": m }))).ok_or(ApiError::NotFound("No query results for model [Match]."))
+    let found = with_league(league(&state)?, |l| l.get(id).map(one));
+    found.map(Json).ok_or(ApiError::NotFound("No query results for model [Match]."))
 }
 
 #[derive(Deserialize)]

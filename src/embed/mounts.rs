@@ -498,7 +498,7 @@ pub fn bind_games(
                 GamesUpdate::Trouble(why) => web_sys::console::warn_1(&format!("courtside: {why}").into()),
             }
             // Games that joined through a push get their own snapshot: names, roster, clock.
-            l.take_missing_snapshots()
+            l.take_missing_snapshots(now)
         })
     };
     m.games = Some(follow_games(conn, scope, on_update));

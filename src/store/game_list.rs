@@ -19,14 +19,14 @@ pub struct ListedMatch {
     pub state: MatchState,
     /// When the match was seen finishing (ms), for the ticker's leave delay.
     pub finished_at: Option<u64>,
-    /// Its own snapshot has been asked for (a game that joined through a push).
-    pub snapshot_requested: bool,
+    /// When its own snapshot was last asked for (a game that joined through a push).
+    pub snapshot_requested_at: Option<u64>,
 }
 
 impl ListedMatch {
     fn new(state: MatchState, now: u64) -> Self {
         let finished_at = (state.status.stage() == Some(2)).then_some(now);
-        ListedMatch { state, finished_at, snapshot_requested: false }
+        ListedMatch { state, finished_at, snapshot_requested_at: None }
     }
 }
 
@@ -142,14 +142,18 @@ impl GameList {
         }
     }
 
+    /// How long an unanswered snapshot request stands before the game may be asked for again
+    /// (the fetcher retries passing failures within this; after it, a later push asks again).
+    pub const SNAPSHOT_RETRY_MS: u64 = 15_000;
+
     /// Games shown without their own snapshot (they joined through a push, so no names yet)
-    /// whose snapshot has not been asked for: each is returned once, for one request.
-    pub fn take_missing_snapshots(&mut self) -> Vec<u64> {
+    /// that are not waiting for one: each is returned once per [`Self::SNAPSHOT_RETRY_MS`].
+    pub fn take_missing_snapshots(&mut self, now: u64) -> Vec<u64> {
         self.matches
             .iter_mut()
-            .filter(|m| !m.state.has_snapshot && !m.snapshot_requested)
+            .filter(|m| !m.state.has_snapshot && m.snapshot_requested_at.is_none_or(|t| now >= t.saturating_add(Self::SNAPSHOT_RETRY_MS)))
             .map(|m| {
-                m.snapshot_requested = true;
+                m.snapshot_requested_at = Some(now);
                 m.state.id
             })
             .collect()
