@@ -274,3 +274,48 @@ async fn the_relays_public_channels_reach_a_widget_on_the_other_node() {
     root.remove();
     other.remove();
 }
+
+/// `fetch` with optional method, bearer and body; the answer's text.
+async fn fetch_text(url: &str, method: &str, bearer: Option<&str>) -> (u16, String) {
+    let init = web_sys::RequestInit::new();
+    init.set_method(method);
+    if let Some(t) = bearer {
+        let headers = web_sys::Headers::new().unwrap();
+        headers.set("Authorization", &format!("Bearer {t}")).unwrap();
+        init.set_headers(&headers);
+    }
+    let req = web_sys::Request::new_with_str_and_init(url, &init).unwrap();
+    let resp: web_sys::Response =
+        JsFuture::from(web_sys::window().unwrap().fetch_with_request(&req)).await.unwrap().unchecked_into();
+    let text = JsFuture::from(resp.text().unwrap()).await.unwrap().as_string().unwrap_or_default();
+    (resp.status(), text)
+}
+
+#[wasm_bindgen_test]
+async fn the_gateways_snapshot_json_decodes_with_the_codec_that_ships() {
+    use courtside::client::json::{from_js, BrowserJson};
+    use courtside::protocol::JsonCodec;
+    use courtside::wire::{MatchList, MatchSnapshot, MatchStatus, SNAPSHOT_VERSION};
+    let (status, body) = fetch_text(&format!("{UPSTREAM}/token"), "POST", None).await;
+    assert_eq!(status, 200, "{body}");
+    let token = js_sys::Reflect::get(&js_sys::JSON::parse(&body).unwrap(), &"token".into()).unwrap().as_string().unwrap();
+    // One match, as the widget's text path (`JSON.parse` + serde-wasm-bindgen) reads it.
+    let (status, body) = fetch_text(&format!("{UPSTREAM}/api/matches/2"), "GET", Some(&token)).await;
+    assert_eq!(status, 200, "{body}");
+    let s: MatchSnapshot = BrowserJson::decode(&body).unwrap_or_else(|e| panic!("{}: {body}", e.0));
+    assert_eq!((s.version, s.id), (Some(SNAPSHOT_VERSION), 2));
+    let home = s.home_team.expect("home team");
+    assert!(home.name.is_some() && home.short_name.is_some() && home.colour.is_some(), "the directory joined in: {body}");
+    assert!(s.players.len() >= 20, "both rosters: {}", s.players.len());
+    assert!(s.players.iter().all(|p| p.name.is_some()));
+    // The list, as the widget's fetch path (a parsed JS value) reads it; the postponed game too.
+    let (status, body) = fetch_text(&format!("{UPSTREAM}/api/matches?status=all"), "GET", Some(&token)).await;
+    assert_eq!(status, 200, "{body}");
+    let list: MatchList = from_js(js_sys::JSON::parse(&body).unwrap()).unwrap_or_else(|e| panic!("{}: {body}", e.0));
+    assert!(list.matches.len() >= 5);
+    assert!(list.matches.iter().any(|m| m.status == MatchStatus::Postponed));
+    // And a refusal is the gateway's own short JSON, never the stats API's body.
+    let (status, body) = fetch_text(&format!("{UPSTREAM}/api/matches/987654321"), "GET", Some(&token)).await;
+    assert_eq!(status, 404);
+    assert_eq!(body, r#"{"error":"unknown match"}"#);
+}

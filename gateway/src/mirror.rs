@@ -19,10 +19,21 @@ const KEEP_FINISHED: Duration = Duration::from_secs(6 * 3600);
 
 struct Entry {
     state: MatchState,
+    /// The newest event id and the last status that came as pushes: what readers have been
+    /// sent. A read-API refresh moves `state` but not these, so a push it overtook is still
+    /// republished.
+    pushed_event_id: u64,
+    pushed_status: Option<courtside::wire::MatchStatus>,
     /// Seen since the last (re)connect, or refreshed from the read API since.
     confirmed: bool,
     touched: Instant,
     finished_at: Option<Instant>,
+}
+
+impl Entry {
+    fn new(id: u64, now: Instant) -> Entry {
+        Entry { state: MatchState::new(id), pushed_event_id: 0, pushed_status: None, confirmed: false, touched: now, finished_at: None }
+    }
 }
 
 #[derive(Default)]
@@ -74,29 +85,32 @@ impl Mirror {
         if !st.matches.contains_key(&id) {
             evict(&mut st.matches, now);
         }
-        let entry = st.matches.entry(id).or_insert_with(|| Entry {
-            state: MatchState::new(id),
-            confirmed: false,
-            touched: now,
-            finished_at: None,
-        });
+        let entry = st.matches.entry(id).or_insert_with(|| Entry::new(id, now));
         let before = (entry.state.home_score, entry.state.away_score, entry.state.is_known());
+        let new_to_readers = match &message {
+            MatchMessage::Event(e) => e.event.id > entry.pushed_event_id,
+            MatchMessage::Status(s) => entry.pushed_status.as_ref() != Some(&s.status),
+        };
+        match &message {
+            MatchMessage::Event(e) => entry.pushed_event_id = entry.pushed_event_id.max(e.event.id),
+            MatchMessage::Status(s) => entry.pushed_status = Some(s.status.clone()),
+        }
         let applied = entry.state.apply_message(&message);
         entry.touched = now;
         if entry.state.status.stage() == Some(2) && entry.finished_at.is_none() {
             entry.finished_at = Some(now);
         }
-        match applied {
-            Applied::Changed => {
-                // A push carries absolute scores: the match is current again.
-                entry.confirmed = true;
-                if let MatchMessage::Event(e) = &message {
-                    learn_side(&mut entry.state, before, e);
-                }
-                Pushed::New(message)
+        if applied == Applied::Changed {
+            // A push carries absolute scores: the match is current again.
+            entry.confirmed = true;
+            if let MatchMessage::Event(e) = &message {
+                learn_side(&mut entry.state, before, e);
             }
-            Applied::Duplicate | Applied::Stale => Pushed::Duplicate,
-            Applied::Ignored => Pushed::Ignored,
+        }
+        match (applied, new_to_readers) {
+            (Applied::Ignored, _) => Pushed::Ignored,
+            (Applied::Changed, _) | (_, true) => Pushed::New(message),
+            _ => Pushed::Duplicate,
         }
     }
 
@@ -107,12 +121,7 @@ impl Mirror {
         if !st.matches.contains_key(&s.id) {
             evict(&mut st.matches, now);
         }
-        let entry = st.matches.entry(s.id).or_insert_with(|| Entry {
-            state: MatchState::new(s.id),
-            confirmed: false,
-            touched: now,
-            finished_at: None,
-        });
+        let entry = st.matches.entry(s.id).or_insert_with(|| Entry::new(s.id, now));
         entry.state.apply_snapshot(s);
         entry.confirmed = true;
         entry.touched = now;
@@ -271,6 +280,21 @@ mod tests {
         m.refresh(&s, now);
         assert!(!m.snapshot(2).unwrap().delayed);
         assert_eq!(m.snapshot(2).unwrap().home_score, 9);
+    }
+
+    #[test]
+    fn a_push_a_refresh_overtook_is_still_new_to_readers() {
+        let m = Mirror::new();
+        let now = Instant::now();
+        m.set_connected(true);
+        m.push("event.received", &event(1, 1, 2, 0, "2pt_made", 16), now);
+        // The read API already knows event 2 when its push is still on the way.
+        let mut read = MatchSnapshot::bare(1, MatchStatus::InProgress);
+        read.home_score = 4;
+        read.last_event = Some(courtside::wire::StatEvent { id: 2, client_id: None, kind: "2pt_made".into(), team_id: Some(16), player_id: None, period: None, clock: None, x: None, y: None, event_at: None });
+        m.refresh(&read, now);
+        assert!(matches!(m.push("event.received", &event(1, 2, 4, 0, "2pt_made", 16), now), Pushed::New(_)), "readers have not had it");
+        assert_eq!(m.push("event.received", &event(1, 2, 4, 0, "2pt_made", 16), now), Pushed::Duplicate, "but only once");
     }
 
     #[test]

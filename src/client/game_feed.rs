@@ -117,7 +117,13 @@ pub fn follow_games(conn: &Rc<Connection>, scope: ListScope, on_update: Rc<dyn F
                     Some(FeedUpdate::Undecodable { match_id: Some(id) }) => fetch_match(id, true),
                     Some(FeedUpdate::Undecodable { match_id: None }) => fetch(true),
                     Some(FeedUpdate::Denied { status }) if i == 0 => deliver(GamesUpdate::Denied { status }),
-                    Some(FeedUpdate::Delayed(d)) if i == 0 => deliver(GamesUpdate::Delayed(d)),
+                    Some(FeedUpdate::Delayed(d)) if i == 0 => {
+                        // Back from an outage: the list again, with what the relay caught up on.
+                        if !d {
+                            fetch(true);
+                        }
+                        deliver(GamesUpdate::Delayed(d));
+                    }
                     Some(FeedUpdate::Trouble(t)) => deliver(GamesUpdate::Trouble(t)),
                     _ => {}
                 }

@@ -129,6 +129,11 @@ pub fn follow_match(conn: &Rc<Connection>, match_id: u64, on_update: Rc<dyn Fn(F
             match channel_update(signal) {
                 // Back to the truth without a reconnect: a snapshot newer than the bad push.
                 Some(FeedUpdate::Undecodable { .. }) => fetch(true),
+                // The relay is back from an outage: what it missed meanwhile is in its mirror.
+                Some(FeedUpdate::Delayed(false)) => {
+                    fetch(true);
+                    on_update(FeedUpdate::Delayed(false));
+                }
                 Some(update) => on_update(update),
                 None => {}
             }
