@@ -190,7 +190,21 @@ fn cache_headers(state: &AppState) -> [(header::HeaderName, &'static str); 1] {
     }
 }
 
-async fn list_matches(State(state): State<AppState>, _token: Authorized, Query(q): Query<ListQuery>) -> Result<Response, ApiError> {
+/// Snapshot reads want a widget token, except from a relay on public channels: there the
+/// same answer goes to everyone, so that a CDN can serve it without the gateway.
+fn reader(state: &AppState, token: Result<Authorized, ApiError>) -> Result<(), ApiError> {
+    if state.inner().config.public_channels {
+        return Ok(());
+    }
+    token.map(|_| ())
+}
+
+async fn list_matches(
+    State(state): State<AppState>,
+    token: Result<Authorized, ApiError>,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, ApiError> {
+    reader(&state, token)?;
     let live_only = match q.status.as_deref() {
         None | Some("all") => false,
         Some("live") => true,
@@ -210,7 +224,8 @@ async fn list_matches(State(state): State<AppState>, _token: Authorized, Query(q
     }
 }
 
-async fn get_match(State(state): State<AppState>, _token: Authorized, Path(id): Path<u64>) -> Result<Response, ApiError> {
+async fn get_match(State(state): State<AppState>, token: Result<Authorized, ApiError>, Path(id): Path<u64>) -> Result<Response, ApiError> {
+    reader(&state, token)?;
     let backend = &state.inner().backend;
     // Reading a match is allowed exactly when following its channel is.
     if !backend.match_allowed(id) {

@@ -140,7 +140,7 @@ impl Backend {
     /// matches the channel policy allows.
     pub async fn list(&self, live_only: bool, competition: Option<u64>) -> Result<MatchList, Cached> {
         let keep = |s: &MatchSnapshot| {
-            (!live_only || s.status.is_live() || s.status.stage() == Some(1))
+            (!live_only || s.status.stage() == Some(1))
                 && competition.is_none_or(|c| s.competition_id == Some(c))
                 && self.match_allowed(s.id)
         };
