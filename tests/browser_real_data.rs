@@ -175,11 +175,28 @@ async fn a_game_that_starts_after_the_page_loaded_gets_its_names() {
         ticker.shadow_root()?.query_selector(&format!("[data-match='{id}']")).ok()?
     })
     .await;
-    eventually("the new game's names", Duration::from_secs(15), || {
-        let t = card.text_content()?;
-        (t.contains("HOM") && t.contains("AWY")).then_some(())
-    })
-    .await;
+    let start = js_sys::Date::now();
+    loop {
+        let t = card.text_content().unwrap_or_default();
+        if t.contains("HOM") && t.contains("AWY") {
+            break;
+        }
+        if js_sys::Date::now() - start > 30_000.0 {
+            // What the page asked for: did the game's own snapshot go out, and how did it end?
+            let perf = web_sys::window().unwrap().performance().unwrap();
+            let asked: Vec<String> = perf
+                .get_entries_by_type("resource")
+                .iter()
+                .filter_map(|e| {
+                    let name = js_sys::Reflect::get(&e, &"name".into()).ok()?.as_string()?;
+                    let status = js_sys::Reflect::get(&e, &"responseStatus".into()).ok().and_then(|v| v.as_f64()).unwrap_or(-1.0);
+                    name.contains("/api/matches").then(|| format!("{name} → {status}"))
+                })
+                .collect();
+            panic!("no names for game {id} after 30 s; the card shows {t:?}; requests: {asked:#?}");
+        }
+        tick(50).await;
+    }
     assert!(!card.text_content().unwrap_or_default().contains("Home"), "no placeholder left");
     ticker.remove();
 }
