@@ -203,6 +203,28 @@ async fn statuses_beyond_the_three_and_halves() {
     root.remove();
 }
 
+#[wasm_bindgen_test]
+async fn a_relay_outage_is_shown_until_it_is_over() {
+    let view = RwSignal::new(MatchView::new(9));
+    let root = mount_board(view, &EN);
+    view.update(|v| {
+        v.apply_snapshot(&snapshot(9, 10, 8, "in_progress"));
+    });
+    settle().await;
+    assert!(root.query_selector(".cs-stale").unwrap().is_none(), "nothing while the relay is fine");
+    view.update(|v| v.state.delayed = true);
+    settle().await;
+    assert_eq!(text(&root, ".cs-stale"), "Updates delayed");
+    assert_eq!(root.query_selector(".cs-stale").unwrap().unwrap().get_attribute("role").as_deref(), Some("status"));
+    // A snapshot from a relay that is back clears it.
+    view.update(|v| {
+        v.apply_snapshot(&snapshot(9, 12, 8, "in_progress"));
+    });
+    settle().await;
+    assert!(root.query_selector(".cs-stale").unwrap().is_none());
+    root.remove();
+}
+
 fn games(n: u64) -> (RwSignal<Vec<u64>>, StoredValue<HashMap<u64, RwSignal<MatchState>>>) {
     let ids: Vec<u64> = (1..=n).collect();
     let cards = ids.iter().map(|id| (*id, RwSignal::new(MatchState::from_snapshot(&snapshot(*id, 10 + *id as u32, 3, "in_progress"))))).collect();
