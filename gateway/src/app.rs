@@ -57,7 +57,7 @@ impl AppState {
             .then(|| Arc::new(Mutex::new(League::new(now_ms(), config.demo_pace_ms, 5, now_ms()))));
         let mirror = config.mirror.then(|| Arc::new(Mirror::new()));
         let backend = Backend::new(&config, directory, league.clone(), mirror.clone());
-        let limits = Limits::new(config.rate_per_ip, config.rate_per_token);
+        let limits = Limits::from_config(&config);
         let token_key = TokenKey::new(config.token_key.0.as_bytes());
         let relay_stats = Arc::default();
         AppState(Arc::new(Inner { config, backend, limits, league, mirror, relay_stats, token_key }))

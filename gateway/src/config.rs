@@ -16,16 +16,40 @@ Every flag has an environment variable; flags win.
   --listen, COURTSIDE_LISTEN        address to bind (default 127.0.0.1:8787)
   COURTSIDE_TOKEN_KEY               key that signs widget tokens, 32+ characters, the same on every
                                     replica; required outside demo mode (demo: a random key)
-  COURTSIDE_TOKEN_TTL_S             widget token lifetime in seconds, 30..3600 (default 300)
+  COURTSIDE_TOKEN_TTL_S             widget token lifetime in seconds, 60..3600 (default 300; the
+                                    widget renews 30 s before expiry); a token whose expiry is
+                                    further ahead than this plus 60 s of clock skew is refused
   COURTSIDE_CACHE_TTL_MS            snapshot cache lifetime (default 2000)
-  COURTSIDE_RATE_PER_IP             requests per second per client address (default 50)
+  COURTSIDE_RATE_PER_IP             requests per second per client address (default 50); IPv6
+                                    addresses count per /64
   COURTSIDE_RATE_PER_TOKEN          requests per second per widget token (default 20)
-  COURTSIDE_TRUST_FORWARDED         1: take the client address from X-Forwarded-For (behind a proxy)
+  COURTSIDE_RATE_TOKEN_PER_IP       POST /token per second per client address (default 5)
+  COURTSIDE_RATE_AUTH_GLOBAL        POST /auth per second across all clients (default 200)
+  COURTSIDE_AUTH_CONCURRENCY        upstream mode: channel auth calls to the stats API at once
+                                    (default 32); a call that finds no slot within 500 ms gets 503
+  COURTSIDE_LIMIT_KEYS              client addresses (and tokens) each rate limiter tracks, at
+                                    most (default 100000); when every slot is active, requests
+                                    from new addresses are refused with 429
+  COURTSIDE_TRUST_FORWARDED         1: the gateway runs behind exactly one reverse proxy that
+                                    appends the client's address to X-Forwarded-For; the client
+                                    address is the right-most entry of the last such header line
+                                    (what that proxy wrote). Do not set it without such a proxy,
+                                    nor behind a chain of proxies: the address would be spoofable
   COURTSIDE_ALLOWED_ORIGINS         comma-separated page origins allowed to call the gateway;
                                     required outside demo mode (demo: any origin)
-  COURTSIDE_CHANNELS                channel allow-list, comma-separated, `*` as a suffix,
+  COURTSIDE_CHANNELS                channel allow-list, comma-separated: exact names, `{id}` for
+                                    a match or competition id (digits, 1 to 2^53-1, no leading
+                                    zero), or a `*` suffix (any text at all: prefer `{id}`);
                                     `!` in front to deny
-                                    (default private-match.*,private-competition.*,private-games)
+                                    (default private-match.{id},private-competition.{id},private-games)
+  COURTSIDE_HEADER_TIMEOUT_S        seconds a client has to send a request's headers, idle
+                                    keep-alive time included (default 10)
+  COURTSIDE_REQUEST_TIMEOUT_S       seconds from a request's headers to its answer, its body
+                                    included (default 15; then 408)
+  COURTSIDE_MAX_CONNECTIONS         client connections at once (default 4096; more wait in the
+                                    listen backlog)
+  COURTSIDE_SHUTDOWN_S              on SIGTERM or Ctrl-C, seconds to let requests in flight
+                                    finish before the gateway exits anyway (default 10)
   COURTSIDE_DIRECTORY               a team and player directory (JSON) joined into every
                                     snapshot; checked at start, reloaded when the file changes
 local, demo and relay:
@@ -42,6 +66,8 @@ upstream and relay (and optionally local, for snapshots):
   STATS_API_AUTH_PATH               default /api/v1/broadcasting/auth
   STATS_API_MATCH_PATH              default /api/v1/matches/{id}
   STATS_API_LIVE_PATH               default /api/v1/matches?status=live
+  STATS_API_TIMEOUT_MS              deadline for one call, body included (default 5000);
+                                    answers over 1 MiB are refused, redirects never followed
   STATS_API_SOCKET                  the stats API's Reverb (default wss://stats-api.ds2.app:443)
   STATS_API_KEY                     its app key (default stats-admin-public-key)
   COURTSIDE_UPSTREAM_CHANNELS       what the mirror follows (default private-games)
@@ -53,6 +79,13 @@ relay:
                                     without it this replica always publishes
   COURTSIDE_RELAY_ID                this replica's name in the lease (default host-pid)
 ";
+
+/// The widget renews its token this long before expiry (`MARGIN_MS` in src/client/token.rs).
+pub const WIDGET_RENEWAL_MARGIN_S: u64 = 30;
+
+/// The shortest token lifetime: twice the widget's renewal margin, so a token serves at least
+/// half its life (at 30 s, the margin itself, the widget would mint one for every request).
+pub const MIN_TOKEN_TTL_S: u64 = 2 * WIDGET_RENEWAL_MARGIN_S;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
@@ -85,6 +118,10 @@ pub struct Upstream {
     /// `ws(s)://host:port` of the stats API's Pusher server.
     pub socket: String,
     pub key: String,
+    /// Deadline for one call, the body included.
+    pub timeout_ms: u64,
+    /// Channel auth calls in flight at once.
+    pub auth_concurrency: usize,
 }
 
 impl std::fmt::Debug for Upstream {
@@ -118,7 +155,19 @@ pub struct Config {
     pub cache_ttl_ms: u64,
     pub rate_per_ip: u32,
     pub rate_per_token: u32,
+    /// `POST /token` per second per client address.
+    pub rate_token_per_ip: u32,
+    /// `POST /auth` per second, all clients together.
+    pub rate_auth_global: u32,
+    /// Keys (addresses, tokens) each keyed rate limiter tracks at most.
+    pub limit_keys: usize,
+    /// Behind exactly one proxy: the client address is the right-most `X-Forwarded-For` entry.
     pub trust_forwarded: bool,
+    /// The server's own limits (see `serve::ServeLimits`).
+    pub header_timeout_s: u64,
+    pub request_timeout_s: u64,
+    pub max_connections: usize,
+    pub shutdown_s: u64,
     pub directory: Option<std::path::PathBuf>,
     /// Answer snapshots from a live mirror of the upstream socket (relay; upstream by choice).
     pub mirror: bool,
@@ -193,7 +242,7 @@ impl Config {
         let mut channels = list(env("COURTSIDE_CHANNELS"));
         let channels_given = !channels.is_empty();
         if channels.is_empty() {
-            channels = vec!["private-match.*".into(), "private-competition.*".into(), "private-games".into()];
+            channels = vec!["private-match.{id}".into(), "private-competition.{id}".into(), "private-games".into()];
         }
         let required = |name: &str| -> Result<String, ConfigError> {
             env(name).filter(|v| !v.trim().is_empty()).ok_or_else(|| ConfigError(format!("{name} is required in this mode")))
@@ -205,6 +254,15 @@ impl Config {
                 secret: required("PUSHER_APP_SECRET")?,
             }),
             Mode::Upstream => None,
+        };
+        let number = |name: &str, default: u64, min: u64, max: u64| -> Result<u64, ConfigError> {
+            match env(name) {
+                None => Ok(default),
+                Some(v) => match v.trim().parse::<u64>() {
+                    Ok(n) if (min..=max).contains(&n) => Ok(n),
+                    _ => Err(ConfigError(format!("{name} must be a number from {min} to {max}"))),
+                },
+            }
         };
         let upstream = match (mode, env("STATS_API_URL")) {
             (Mode::Demo, _) | (Mode::Local, None) => None,
@@ -242,6 +300,8 @@ impl Config {
                     live_path: path("STATS_API_LIVE_PATH", "/api/v1/matches?status=live")?,
                     socket,
                     key,
+                    timeout_ms: number("STATS_API_TIMEOUT_MS", 5000, 100, 60_000)?,
+                    auth_concurrency: number("COURTSIDE_AUTH_CONCURRENCY", 32, 1, 10_000)? as usize,
                 })
             }
         };
@@ -251,19 +311,17 @@ impl Config {
             None if mode == Mode::Demo => format!("{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..)),
             None => return Err(ConfigError("COURTSIDE_TOKEN_KEY is required in this mode (32+ random characters)".into())),
         };
-        let number = |name: &str, default: u64, min: u64, max: u64| -> Result<u64, ConfigError> {
-            match env(name) {
-                None => Ok(default),
-                Some(v) => match v.trim().parse::<u64>() {
-                    Ok(n) if (min..=max).contains(&n) => Ok(n),
-                    _ => Err(ConfigError(format!("{name} must be a number from {min} to {max}"))),
-                },
-            }
-        };
-        let token_ttl_s = number("COURTSIDE_TOKEN_TTL_S", 300, 30, 3600)?;
+        let token_ttl_s = number("COURTSIDE_TOKEN_TTL_S", 300, MIN_TOKEN_TTL_S, 3600)?;
         let cache_ttl_ms = number("COURTSIDE_CACHE_TTL_MS", 2000, 0, 60_000)?;
         let rate_per_ip = number("COURTSIDE_RATE_PER_IP", 50, 1, 1_000_000)? as u32;
         let rate_per_token = number("COURTSIDE_RATE_PER_TOKEN", 20, 1, 1_000_000)? as u32;
+        let rate_token_per_ip = number("COURTSIDE_RATE_TOKEN_PER_IP", 5, 1, 1_000_000)? as u32;
+        let rate_auth_global = number("COURTSIDE_RATE_AUTH_GLOBAL", 200, 1, 1_000_000)? as u32;
+        let limit_keys = number("COURTSIDE_LIMIT_KEYS", 100_000, 16, 10_000_000)? as usize;
+        let header_timeout_s = number("COURTSIDE_HEADER_TIMEOUT_S", 10, 1, 600)?;
+        let request_timeout_s = number("COURTSIDE_REQUEST_TIMEOUT_S", 15, 1, 600)?;
+        let max_connections = number("COURTSIDE_MAX_CONNECTIONS", 4096, 1, 1_000_000)? as usize;
+        let shutdown_s = number("COURTSIDE_SHUTDOWN_S", 10, 0, 600)?;
         let trust_forwarded = match env("COURTSIDE_TRUST_FORWARDED").as_deref() {
             None | Some("0") | Some("false") => false,
             Some("1") | Some("true") => true,
@@ -293,7 +351,7 @@ impl Config {
             _ => false,
         };
         if public_channels && !channels_given {
-            channels = vec!["match.*".into(), "competition.*".into(), "games".into()];
+            channels = vec!["match.{id}".into(), "competition.{id}".into(), "games".into()];
         }
         let redis_url = env("COURTSIDE_REDIS_URL").filter(|v| !v.is_empty());
         if let Some(r) = &redis_url {
@@ -332,7 +390,14 @@ impl Config {
             cache_ttl_ms,
             rate_per_ip,
             rate_per_token,
+            rate_token_per_ip,
+            rate_auth_global,
+            limit_keys,
             trust_forwarded,
+            header_timeout_s,
+            request_timeout_s,
+            max_connections,
+            shutdown_s,
             directory,
             mirror,
             upstream_channels,
@@ -397,6 +462,45 @@ mod tests {
         let mut v = APP.to_vec();
         v.push(("COURTSIDE_ALLOWED_ORIGINS", "news.example"));
         assert!(parse(&[], &v).unwrap_err().0.starts_with("COURTSIDE_ALLOWED_ORIGINS"));
+    }
+
+    #[test]
+    fn the_shortest_token_lifetime_outlasts_the_widgets_renewal_margin() {
+        // The widget's own constant, read from its source, so the two cannot drift apart.
+        let client = include_str!("../../src/client/token.rs");
+        let line = client.lines().find(|l| l.contains("const MARGIN_MS")).expect("the widget's MARGIN_MS");
+        let margin_ms: f64 = line.split('=').nth(1).unwrap().trim().trim_end_matches(';').replace('_', "").parse().unwrap();
+        assert_eq!(margin_ms, (WIDGET_RENEWAL_MARGIN_S * 1000) as f64);
+        assert!(MIN_TOKEN_TTL_S as f64 * 1000.0 > margin_ms);
+        let ttl = |v: &'static str| {
+            let mut vars = APP.to_vec();
+            vars.push(("COURTSIDE_TOKEN_TTL_S", v));
+            parse(&[], &vars).map(|c| c.token_ttl_s)
+        };
+        assert!(ttl("30").unwrap_err().0.starts_with("COURTSIDE_TOKEN_TTL_S"), "a token as short as the margin");
+        assert!(ttl("59").is_err());
+        assert_eq!(ttl("60"), Ok(60));
+        assert_eq!(ttl("3600"), Ok(3600));
+    }
+
+    #[test]
+    fn default_channels_name_the_id_shape() {
+        let c = parse(&[], &APP).unwrap();
+        assert_eq!(c.channels, ["private-match.{id}", "private-competition.{id}", "private-games"]);
+        let relay = [
+            ("COURTSIDE_ALLOWED_ORIGINS", "https://a.example"),
+            ("STATS_API_URL", "https://up.example"),
+            ("STATS_API_TOKEN", "t"),
+            ("COURTSIDE_TOKEN_KEY", "token-key-0123456789abcdef0123456789"),
+        ];
+        let mut vars = APP.to_vec();
+        vars.extend_from_slice(&relay);
+        let c = parse(&["--mode", "relay"], &vars).unwrap();
+        assert!(c.public_channels);
+        assert_eq!(c.channels, ["match.{id}", "competition.{id}", "games"]);
+        vars.push(("COURTSIDE_RELAY_CHANNELS", "private"));
+        let c = parse(&["--mode", "relay"], &vars).unwrap();
+        assert_eq!(c.channels, ["private-match.{id}", "private-competition.{id}", "private-games"]);
     }
 
     #[test]

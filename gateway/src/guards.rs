@@ -11,11 +11,15 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::net::{IpAddr, SocketAddr};
 
-/// The client's address: the socket peer, or the proxy's `X-Forwarded-For` when trusted.
+/// The client's address: the socket peer, or, behind the one trusted proxy
+/// (`COURTSIDE_TRUST_FORWARDED=1`), the right-most `X-Forwarded-For` entry across every line of
+/// that header: the one the proxy appended. Everything left of it came from the client and
+/// may be anything. When that entry is no address, the peer (the proxy) is used.
 pub fn client_address(state: &AppState, headers: &HeaderMap, peer: Option<SocketAddr>) -> Option<IpAddr> {
     if state.inner().config.trust_forwarded {
-        let forwarded = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
-        if let Some(ip) = forwarded.and_then(|v| v.rsplit(',').next()).and_then(|v| v.trim().parse().ok()) {
+        let last_line = headers.get_all("x-forwarded-for").iter().next_back();
+        let last_entry = last_line.and_then(|v| v.to_str().ok()).and_then(|v| v.rsplit(',').next());
+        if let Some(ip) = last_entry.and_then(|v| v.trim().parse().ok()) {
             return Some(ip);
         }
     }
@@ -25,7 +29,9 @@ pub fn client_address(state: &AppState, headers: &HeaderMap, peer: Option<Socket
 pub async fn limit_by_address(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
     if let Some(ip) = client_address(&state, request.headers(), peer) {
-        if !state.inner().limits.allow_ip(ip) {
+        let limits = &state.inner().limits;
+        // Minting is free for a script (it can claim any Origin): its own, tighter limit.
+        if !limits.allow_ip(ip) || (request.uri().path() == "/token" && !limits.allow_mint(ip)) {
             return ApiError::TooManyRequests.into_response();
         }
     }
@@ -59,16 +65,23 @@ impl FromRequestParts<AppState> for Authorized {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
             .ok_or(ApiError::Unauthorized("a widget token is required (POST /token)"))?;
-        let claims = tokens::verify(state.token_key(), token, now_ms() / 1000).map_err(|e| match e {
+        let max_ttl_s = state.inner().config.token_ttl_s;
+        let claims = tokens::verify(state.token_key(), token, now_ms() / 1000, max_ttl_s).map_err(|e| match e {
             TokenError::Expired => ApiError::Unauthorized("token expired"),
-            TokenError::Malformed | TokenError::BadSignature => ApiError::Unauthorized("invalid token"),
+            TokenError::Malformed | TokenError::BadSignature | TokenError::TooLong => ApiError::Unauthorized("invalid token"),
         })?;
         if let Some(origin) = origin {
             if claims.origin != origin && claims.origin != "*" {
                 return Err(ApiError::Forbidden("token was issued for another origin"));
             }
         }
-        if !state.inner().limits.allow_token(token) {
+        let limits = &state.inner().limits;
+        if !limits.allow_token(token) {
+            return Err(ApiError::TooManyRequests);
+        }
+        // Channel auth is a signing oracle for anyone holding a token, and tokens are free:
+        // one bound for everyone together.
+        if parts.uri.path() == "/auth" && !limits.allow_auth() {
             return Err(ApiError::TooManyRequests);
         }
         Ok(Authorized(claims))

@@ -19,6 +19,7 @@ pub mod mirror;
 pub mod publisher;
 pub mod pusher_client;
 pub mod relay;
+pub mod serve;
 pub mod signing;
 pub mod tokens;
 pub mod upstream;

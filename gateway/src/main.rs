@@ -1,7 +1,7 @@
 use courtside_gateway::app::{router, run_housekeeping, AppState};
 use courtside_gateway::config::{Config, Mode, Parsed, HELP};
 use courtside_gateway::directory::DirectoryHandle;
-use std::net::SocketAddr;
+use courtside_gateway::serve::{init_logging, serve, ServeLimits};
 use std::time::Duration;
 
 #[tokio::main]
@@ -18,9 +18,8 @@ async fn main() {
             std::process::exit(2);
         }
     };
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("COURTSIDE_LOG").unwrap_or_else(|_| "info".into()))
-        .init();
+    // `log` records (reqwest, tungstenite) are bridged into the same subscriber.
+    init_logging(tracing_subscriber::EnvFilter::try_from_env("COURTSIDE_LOG").unwrap_or_else(|_| "info".into()));
     // A directory that cannot be read stops the start: better than serving without names.
     let directory = match &config.directory {
         Some(path) => match DirectoryHandle::load(path) {
@@ -44,6 +43,7 @@ async fn main() {
     };
     tracing::info!(mode = ?config.mode, listen = %config.listen, "gateway started");
     let mode = config.mode;
+    let limits = ServeLimits::from_config(&config);
     let state = AppState::with_directory(config, directory);
     if mode == Mode::Demo {
         tokio::spawn(courtside_gateway::demo::run_league(state.clone()));
@@ -70,8 +70,14 @@ async fn main() {
         tokio::select! { _ = ctrl_c => {}, _ = term => {} }
         tracing::info!("shutting down");
     };
-    if let Err(e) = axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(shutdown).await {
+    // Header and request deadlines, a connection cap, and a shutdown that waits at most
+    // COURTSIDE_SHUTDOWN_S for requests in flight.
+    if let Err(e) = serve(listener, router(state), limits, shutdown).await {
         eprintln!("courtside-gateway: {e}");
         std::process::exit(1);
     }
+    // Now, whatever background work (relay, a DNS lookup on a blocking thread) is still going:
+    // dropping the runtime would wait for blocking tasks without a deadline.
+    tracing::info!("stopped");
+    std::process::exit(0);
 }

@@ -32,7 +32,13 @@ pub enum TokenError {
     Malformed,
     BadSignature,
     Expired,
+    /// Expires further ahead than this gateway's lifetime allows: not a token it minted
+    /// (or minted under a longer lifetime since withdrawn).
+    TooLong,
 }
+
+/// Clock difference tolerated between replicas, in seconds.
+pub const CLOCK_SKEW_S: u64 = 60;
 
 /// Equal bytes, compared in time that does not depend on where they differ.
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
@@ -46,7 +52,9 @@ pub fn mint(key: &TokenKey, origin: &str, now_s: u64, ttl_s: u64) -> String {
     format!("{payload}.{}", hex::encode(mac.finalize().into_bytes()))
 }
 
-pub fn verify(key: &TokenKey, token: &str, now_s: u64) -> Result<Claims, TokenError> {
+/// The claims of `token` if this key signed it, it has not expired, and it expires no later
+/// than `max_ttl_s` (the configured lifetime) plus [`CLOCK_SKEW_S`] from `now_s`.
+pub fn verify(key: &TokenKey, token: &str, now_s: u64, max_ttl_s: u64) -> Result<Claims, TokenError> {
     if token.len() > 1024 {
         return Err(TokenError::Malformed);
     }
@@ -64,6 +72,9 @@ pub fn verify(key: &TokenKey, token: &str, now_s: u64) -> Result<Claims, TokenEr
     if expires_at <= now_s {
         return Err(TokenError::Expired);
     }
+    if expires_at > now_s.saturating_add(max_ttl_s).saturating_add(CLOCK_SKEW_S) {
+        return Err(TokenError::TooLong);
+    }
     Ok(Claims { origin, expires_at })
 }
 
@@ -75,9 +86,23 @@ mod tests {
     fn round_trip_and_expiry() {
         let k = TokenKey::new(*b"0123456789abcdef0123456789abcdef");
         let t = mint(&k, "https://news.example", 1000, 300);
-        assert_eq!(verify(&k, &t, 1000), Ok(Claims { origin: "https://news.example".into(), expires_at: 1300 }));
-        assert_eq!(verify(&k, &t, 1299).map(|c| c.expires_at), Ok(1300));
-        assert_eq!(verify(&k, &t, 1300), Err(TokenError::Expired));
+        assert_eq!(verify(&k, &t, 1000, 300), Ok(Claims { origin: "https://news.example".into(), expires_at: 1300 }));
+        assert_eq!(verify(&k, &t, 1299, 300).map(|c| c.expires_at), Ok(1300));
+        assert_eq!(verify(&k, &t, 1300, 300), Err(TokenError::Expired));
+    }
+
+    #[test]
+    fn expiry_no_further_than_the_lifetime_plus_skew() {
+        let k = TokenKey::new(*b"0123456789abcdef0123456789abcdef");
+        let t = mint(&k, "https://news.example", 1000, 300);
+        // Minted by a replica whose clock runs up to a minute ahead.
+        assert!(verify(&k, &t, 1000 - CLOCK_SKEW_S, 300).is_ok());
+        assert_eq!(verify(&k, &t, 1000 - CLOCK_SKEW_S - 1, 300), Err(TokenError::TooLong));
+        // The lifetime was lowered since: longer tokens are refused.
+        assert_eq!(verify(&k, &t, 1000, 120), Err(TokenError::TooLong));
+        let forever = mint(&k, "https://news.example", 1000, u64::MAX / 2);
+        assert_eq!(verify(&k, &forever, 1000, 300), Err(TokenError::TooLong));
+        assert_eq!(verify(&k, &forever, u64::MAX, u64::MAX), Err(TokenError::Expired));
     }
 
     #[test]
@@ -85,13 +110,13 @@ mod tests {
         let k = TokenKey::new(*b"0123456789abcdef0123456789abcdef");
         let t = mint(&k, "https://news.example", 1000, 300);
         let longer = t.replacen("v1.1300.", "v1.9999.", 1);
-        assert_eq!(verify(&k, &longer, 1000), Err(TokenError::BadSignature));
+        assert_eq!(verify(&k, &longer, 1000, 300), Err(TokenError::BadSignature));
         let other_origin = t.replacen(&URL_SAFE_NO_PAD.encode("https://news.example"), &URL_SAFE_NO_PAD.encode("https://evil.example"), 1);
-        assert_eq!(verify(&k, &other_origin, 1000), Err(TokenError::BadSignature));
+        assert_eq!(verify(&k, &other_origin, 1000, 300), Err(TokenError::BadSignature));
         let other_key = TokenKey::new(*b"another key, another gateway....");
-        assert_eq!(verify(&other_key, &t, 1000), Err(TokenError::BadSignature));
+        assert_eq!(verify(&other_key, &t, 1000, 300), Err(TokenError::BadSignature));
         for junk in ["", "v1", "v1.1.2", "v1.x.y.zz", "v2.1300.aA.00", &"a".repeat(2000)] {
-            assert!(verify(&k, junk, 1000).is_err(), "{junk}");
+            assert!(verify(&k, junk, 1000, 300).is_err(), "{junk}");
         }
     }
 }

@@ -104,9 +104,10 @@ async fn tokens_are_required_and_checked() {
     let good = token(&app).await;
     let tampered = good.replacen("v1.", "v1.9", 1);
     assert_eq!(call(&app, auth_request(&tampered, body)).await.status, StatusCode::UNAUTHORIZED);
-    let foreign = mint(&TokenKey::new(*b"someone else's key, 32 bytes...."), ORIGIN, 4_000_000_000, 60);
+    let now = courtside_gateway::app::now_ms() / 1000;
+    let foreign = mint(&TokenKey::new(*b"someone else's key, 32 bytes...."), ORIGIN, now, 60);
     assert_eq!(call(&app, auth_request(&foreign, body)).await.status, StatusCode::UNAUTHORIZED);
-    let other_origin = mint(&key, "https://other.example", 4_000_000_000, 60);
+    let other_origin = mint(&key, "https://other.example", now, 60);
     assert_eq!(call(&app, auth_request(&other_origin, body)).await.status, StatusCode::FORBIDDEN);
     assert_eq!(call(&app, auth_request(&good, body)).await.status, StatusCode::OK);
 }
@@ -166,6 +167,11 @@ struct FakeUpstream {
 }
 
 async fn fake_upstream(delay: Duration) -> FakeUpstream {
+    fake_upstream_gated(delay, None).await
+}
+
+/// The fake stats API; with a `gate`, every match read waits until the gate is closed.
+async fn fake_upstream_gated(delay: Duration, gate: Option<Arc<tokio::sync::Semaphore>>) -> FakeUpstream {
     use axum::extract::Path;
     use axum::http::HeaderMap;
     use axum::routing::{get, post};
@@ -188,9 +194,13 @@ async fn fake_upstream(delay: Duration) -> FakeUpstream {
         .route(
             "/api/v1/matches/{id}",
             get(move |h: HeaderMap, Path(id): Path<u64>| {
-                let c = c.clone();
+                let (c, gate) = (c.clone(), gate.clone());
                 async move {
                     c.fetch_add(1, Ordering::SeqCst);
+                    if let Some(gate) = gate {
+                        // Closed by the test: every waiter passes at once.
+                        let _ = gate.acquire().await;
+                    }
                     tokio::time::sleep(delay).await;
                     if !authorized(&h) {
                         return (StatusCode::UNAUTHORIZED, "{}".to_string());
@@ -318,6 +328,39 @@ async fn read_api_shapes_become_the_snapshot_contract_with_the_directory_filling
     let _ = std::fs::remove_file(path);
 }
 
+/// Issue 12, item 4: `GET /api/matches?status=all` (no competition) carries no match the
+/// single route refuses, whatever the policy; and every match it leaves out is refused alone.
+#[tokio::test]
+async fn lists_never_carry_a_denied_match() {
+    use courtside::wire::MatchList;
+    let up = fake_upstream(Duration::ZERO).await;
+    // The fake's list holds 10 (competition 4), 11 and 666.
+    let policies: [(&str, &[u64]); 5] = [
+        ("private-match.*,private-games,!private-match.666", &[10, 11]),
+        ("private-match.{id},private-competition.{id},private-games,!private-match.666", &[10, 11]),
+        ("private-match.{id},!private-match.1*", &[666]),
+        ("private-match.10,private-games", &[10]),
+        ("private-games,private-competition.{id}", &[]),
+    ];
+    for (channels, visible) in policies {
+        let app = router(AppState::new(upstream_config(&up.url, &[("COURTSIDE_CHANNELS", channels)])));
+        let t = token(&app).await;
+        for query in ["status=all", "status=live", ""] {
+            let a = call(&app, get(&format!("/api/matches?{query}"), &t)).await;
+            assert_eq!(a.status, StatusCode::OK, "{channels} {query}: {}", a.body);
+            let list: MatchList = serde_json::from_str(&a.body).unwrap();
+            let ids: Vec<u64> = list.matches.iter().map(|m| m.id).collect();
+            let expected: Vec<u64> = visible.iter().copied().filter(|id| query != "status=live" || *id == 10 || *id == 666).collect();
+            assert_eq!(ids, expected, "{channels} {query}");
+            assert!(!a.body.contains("666") || visible.contains(&666), "{channels} {query}: {}", a.body);
+        }
+        for id in [10, 11, 666] {
+            let single = call(&app, get(&format!("/api/matches/{id}"), &t)).await.status;
+            assert_eq!(single != StatusCode::FORBIDDEN, visible.contains(&id), "{channels}: match {id} alone is {single}");
+        }
+    }
+}
+
 #[tokio::test]
 async fn an_unreachable_upstream_is_a_bad_gateway_not_a_hang() {
     let app = router(AppState::new(upstream_config("http://127.0.0.1:9", &[])));
@@ -330,14 +373,28 @@ async fn an_unreachable_upstream_is_a_bad_gateway_not_a_hang() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ten_thousand_concurrent_snapshot_requests_reach_upstream_once() {
-    let up = fake_upstream(Duration::from_millis(300)).await;
-    let app = router(AppState::new(upstream_config(&up.url, &[("COURTSIDE_RATE_PER_TOKEN", "1000000")])));
+    // The upstream answer is held until all 10,000 requests wait on the one fetch in flight,
+    // and the cache keeps nothing (lifetime 0): only coalescing can make this one call, and no
+    // clock is raced however slow the machine.
+    let gate = Arc::new(tokio::sync::Semaphore::new(0));
+    let up = fake_upstream_gated(Duration::ZERO, Some(gate.clone())).await;
+    let state = AppState::new(upstream_config(&up.url, &[("COURTSIDE_RATE_PER_TOKEN", "1000000"), ("COURTSIDE_CACHE_TTL_MS", "0")]));
+    let app = router(state.clone());
     let t = token(&app).await;
     let mut tasks = Vec::with_capacity(10_000);
     for _ in 0..10_000 {
         let (app, t) = (app.clone(), t.clone());
         tasks.push(tokio::spawn(async move { call(&app, get("/api/matches/77", &t)).await.status }));
     }
+    let cache = &state.inner().backend.cache;
+    let deadline = std::time::Instant::now() + Duration::from_secs(120);
+    while cache.waiting("/api/v1/matches/77") < 10_000 {
+        assert!(up.calls.load(Ordering::SeqCst) <= 1, "{} upstream calls", up.calls.load(Ordering::SeqCst));
+        assert!(std::time::Instant::now() < deadline, "{} of 10,000 requests joined the fetch", cache.waiting("/api/v1/matches/77"));
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(up.calls.load(Ordering::SeqCst), 1, "one upstream call while 10,000 requests wait");
+    gate.close();
     for task in tasks {
         assert_eq!(task.await.unwrap(), StatusCode::OK);
     }
@@ -362,8 +419,12 @@ impl std::io::Write for Captured {
 async fn secrets_never_appear_in_responses_or_logs() {
     let captured = Captured::default();
     let writer = captured.clone();
+    // As in production (main.rs, `serve::init_logging`): the log bridge, so that `log` records
+    // (reqwest's among them) are scanned too, and a fmt subscriber with an env filter, here at
+    // its most verbose.
+    courtside_gateway::serve::install_log_bridge();
     let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
+        .with_env_filter(tracing_subscriber::EnvFilter::new("trace"))
         .with_writer(move || writer.clone())
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
@@ -390,6 +451,7 @@ async fn secrets_never_appear_in_responses_or_logs() {
     bodies.push(call(&local, auth_request(&lt, "socket_id=1.1&channel_name=private-games")).await.body);
     let logs = String::from_utf8_lossy(&captured.0.lock().unwrap()).into_owned();
     assert!(logs.contains("starting"), "logs were captured");
+    assert!(logs.contains("reqwest::connect"), "reqwest's log records were captured through the bridge");
     for secret in [UPSTREAM_TOKEN, APP_SECRET, TOKEN_KEY] {
         assert!(!logs.contains(secret), "{secret} in logs");
         for b in &bodies {
