@@ -57,7 +57,8 @@ else
   start_sockudo_app "$STATS_SOCKUDO_PORT" "$STATS_APP_ID" "$STATS_APP_KEY" "$STATS_APP_SECRET"
   start_gateway_as "league-$LEAGUE_PORT" "$LEAGUE_PORT" COURTSIDE_MODE=demo \
     PUSHER_APP_ID="$STATS_APP_ID" PUSHER_APP_KEY="$STATS_APP_KEY" PUSHER_APP_SECRET="$STATS_APP_SECRET" \
-    PUSHER_HTTP_URL="http://127.0.0.1:$STATS_SOCKUDO_PORT" COURTSIDE_DEMO_STATS_TOKEN="$STATS_TOKEN"
+    PUSHER_HTTP_URL="http://127.0.0.1:$STATS_SOCKUDO_PORT" COURTSIDE_DEMO_STATS_TOKEN="$STATS_TOKEN" \
+    COURTSIDE_DEMO_TOKEN="$DEMO_TOKEN"
   # The site: a sockudo node (clustered through Redis, ready for more nodes) and the relay.
   start_redis "$REDIS_PORT"
   start_cluster_node "$SOCKUDO_PORT" "$REDIS_PORT"

@@ -18,6 +18,8 @@ export STATS_APP_ID="${STATS_APP_ID:-courtside-stats}"
 export STATS_APP_KEY="${STATS_APP_KEY:-courtside-stats-key}"
 export STATS_APP_SECRET="${STATS_APP_SECRET:-courtside-stats-secret}"
 export STATS_TOKEN="${STATS_TOKEN:-courtside-demo-stats-token}"
+# The Bearer for the demo league's /demo/publish (hand-made scores for tests and live demos).
+export DEMO_TOKEN="${DEMO_TOKEN:-courtside-demo-publish-token}"
 
 say() { printf '\033[1m[courtside]\033[0m %s\n' "$*"; }
 die() { printf '\033[31m[courtside] %s\033[0m\n' "$*" >&2; exit 1; }
@@ -127,6 +129,7 @@ start_gateway() {
   # The league's games name teams by id only: the demo directory names them.
   start_bg "gateway-$port" "$port" env COURTSIDE_MODE=demo COURTSIDE_LISTEN="127.0.0.1:$port" \
     PUSHER_HTTP_URL="http://127.0.0.1:$sockudo_port" COURTSIDE_DIRECTORY="$ROOT/gateway/demo-directory.json" \
+    COURTSIDE_DEMO_TOKEN="$DEMO_TOKEN" \
     "$@" "$ROOT/target/$profile/courtside-gateway"
 }
 

@@ -93,6 +93,7 @@ export COURTSIDE_E2E_KEY="$PUSHER_APP_KEY"
 export COURTSIDE_E2E_UPSTREAM_GATEWAY="http://127.0.0.1:$UPSTREAM_PORT"
 export COURTSIDE_E2E_RELAY_GATEWAY="http://127.0.0.1:$RELAY_PORT"
 export COURTSIDE_E2E_NODE_B="$NODE_B"
+export COURTSIDE_E2E_DEMO_TOKEN="$DEMO_TOKEN"
 export WASM_BINDGEN_TEST_ADDRESS="127.0.0.1:$RUNNER_PORT"
 run_logged "$RUN_DIR/browser.log" cargo test --target wasm32-unknown-unknown \
   || die "browser tests failed (log: $RUN_DIR/browser.log)"
@@ -103,8 +104,8 @@ stop_bg "relay-$RELAY_PORT"   # one relay group per cluster: the test starts its
 run_logged "$RUN_DIR/relay.log" env COURTSIDE_RELAY_TEST=1 COURTSIDE_RELAY_TEST_STATS_API="http://127.0.0.1:$GATEWAY_PORT" \
   COURTSIDE_RELAY_TEST_STATS_TOKEN="$STATS_TOKEN" COURTSIDE_RELAY_TEST_UPSTREAM_WS="ws://127.0.0.1:$SOCKUDO_PORT" \
   COURTSIDE_RELAY_TEST_UPSTREAM_KEY="$PUSHER_APP_KEY" COURTSIDE_RELAY_TEST_NODE_A="$NODE_A" COURTSIDE_RELAY_TEST_NODE_B="$NODE_B" \
-  COURTSIDE_RELAY_TEST_REDIS="redis://127.0.0.1:$REDIS_PORT" \
-  cargo test -p courtside-gateway --test relay_cluster -- --test-threads=1 \
+  COURTSIDE_RELAY_TEST_REDIS="redis://127.0.0.1:$REDIS_PORT" COURTSIDE_RELAY_TEST_DEMO_TOKEN="$DEMO_TOKEN" \
+  cargo test -p courtside-gateway --test relay_cluster -- --test-threads=1 --nocapture \
   || die "relay cluster tests failed (log: $RUN_DIR/relay.log)"
 count <"$RUN_DIR/relay.log"
 

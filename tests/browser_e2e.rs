@@ -13,6 +13,8 @@ wasm_bindgen_test_configure!(run_in_browser);
 const GATEWAY: &str = env!("COURTSIDE_E2E_GATEWAY");
 const WS_PORT: &str = env!("COURTSIDE_E2E_WS_PORT");
 const KEY: &str = env!("COURTSIDE_E2E_KEY");
+/// The league's `/demo/publish` Bearer (`COURTSIDE_DEMO_TOKEN`).
+const DEMO_TOKEN: &str = env!("COURTSIDE_E2E_DEMO_TOKEN");
 
 fn setup() {
     courtside::embed::configure(Settings {
@@ -60,6 +62,7 @@ async fn publish(match_id: u64, home: u32, away: u32) {
     init.set_method("POST");
     let headers = web_sys::Headers::new().unwrap();
     headers.set("Content-Type", "application/json").unwrap();
+    headers.set("Authorization", &format!("Bearer {DEMO_TOKEN}")).unwrap();
     init.set_headers(&headers);
     let body = format!(r#"{{"match_id":{match_id},"home_score":{home},"away_score":{away},"kind":"3pt_made"}}"#);
     init.set_body(&JsValue::from_str(&body));

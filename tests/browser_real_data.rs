@@ -19,6 +19,8 @@ wasm_bindgen_test_configure!(run_in_browser);
 const LEAGUE: &str = env!("COURTSIDE_E2E_GATEWAY");
 const WS_PORT: &str = env!("COURTSIDE_E2E_WS_PORT");
 const KEY: &str = env!("COURTSIDE_E2E_KEY");
+/// The league's `/demo/publish` Bearer (`COURTSIDE_DEMO_TOKEN`).
+const DEMO_TOKEN: &str = env!("COURTSIDE_E2E_DEMO_TOKEN");
 /// A gateway in upstream mode: auth forwarded with the Bearer, snapshots via the adapter.
 const UPSTREAM: &str = env!("COURTSIDE_E2E_UPSTREAM_GATEWAY");
 /// A relay republishing on public channels to node A; readers here connect to node B.
@@ -73,6 +75,7 @@ async fn publish(match_id: u64, home: u32, away: u32, garble: Option<&str>) {
     init.set_method("POST");
     let headers = web_sys::Headers::new().unwrap();
     headers.set("Content-Type", "application/json").unwrap();
+    headers.set("Authorization", &format!("Bearer {DEMO_TOKEN}")).unwrap();
     init.set_headers(&headers);
     let garble = garble.map(|g| format!(r#","garble":"{g}""#)).unwrap_or_default();
     let body = format!(r#"{{"match_id":{match_id},"home_score":{home},"away_score":{away},"kind":"2pt_made"{garble}}}"#);

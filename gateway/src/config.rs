@@ -5,10 +5,11 @@ use std::net::SocketAddr;
 pub const HELP: &str = "\
 courtside-gateway: tokens, channel auth and match snapshots for courtside widgets
 
-USAGE: courtside-gateway [--mode demo|local|upstream|relay] [--listen ADDR] [--help]
+USAGE: courtside-gateway --mode upstream|relay|local|demo [--listen ADDR] [--help]
 
-Every flag has an environment variable; flags win.
-  --mode, COURTSIDE_MODE            demo (default): local signing + simulated league
+Every flag has an environment variable; flags win. The mode has no default.
+  --mode, COURTSIDE_MODE            demo: a simulated league for trying courtside out (loopback
+                                    only unless COURTSIDE_DEMO_PUBLIC=1; never in production)
                                     local: signs channel auth with the app secret
                                     upstream: forwards auth and reads to the stats API
                                     relay: one upstream socket, republished to the site's own
@@ -58,6 +59,9 @@ demo and relay:
   PUSHER_HTTP_URL                   the Pusher server's HTTP API (default http://127.0.0.1:6001)
 demo:
   COURTSIDE_DEMO_PACE_MS            milliseconds between a match's events, MIN,MAX (default 1000,3000)
+  COURTSIDE_DEMO_TOKEN              a Bearer token for POST /demo/publish (hand-made scores);
+                                    without it the route does not exist
+  COURTSIDE_DEMO_PUBLIC             1: allow demo mode on a non-loopback address
   COURTSIDE_DEMO_STATS_TOKEN        a Bearer token: the league also plays the stats API
                                     (/api/v1/broadcasting/auth, /api/v1/matches…) for a relay
 upstream and relay (and optionally local, for snapshots):
@@ -177,6 +181,8 @@ pub struct Config {
     pub redis_url: Option<String>,
     pub relay_id: String,
     pub demo_stats_token: Option<Secret>,
+    /// Bearer for `/demo/publish`.
+    pub demo_token: Option<Secret>,
 }
 
 /// A configuration problem, naming the variable.
@@ -215,7 +221,12 @@ impl Config {
                 other => return Err(ConfigError(format!("unknown argument {other:?}; see --help"))),
             }
         }
-        let mode = match mode.as_deref().unwrap_or("demo") {
+        let Some(mode) = mode.filter(|m| !m.trim().is_empty()) else {
+            return Err(ConfigError(
+                "COURTSIDE_MODE (or --mode) is required: upstream, relay, local, or demo for a simulated league".into(),
+            ));
+        };
+        let mode = match mode.as_str() {
             "demo" => Mode::Demo,
             "local" => Mode::Local,
             "upstream" => Mode::Upstream,
@@ -365,6 +376,20 @@ impl Config {
             format!("{host}-{}", std::process::id())
         });
         let demo_stats_token = env("COURTSIDE_DEMO_STATS_TOKEN").filter(|t| !t.is_empty()).map(Secret);
+        let demo_token = env("COURTSIDE_DEMO_TOKEN").filter(|t| !t.is_empty()).map(Secret);
+        for (name, token) in [("COURTSIDE_DEMO_TOKEN", &demo_token), ("COURTSIDE_DEMO_STATS_TOKEN", &demo_stats_token)] {
+            if token.as_ref().is_some_and(|t| t.0.len() < 16) {
+                return Err(ConfigError(format!("{name} must be at least 16 characters")));
+            }
+        }
+        // The demo signs with a known secret and lets anyone with its token set scores: it
+        // stays on this machine unless the operator says otherwise, in so many words.
+        if mode == Mode::Demo && !listen.ip().is_loopback() && !flag("COURTSIDE_DEMO_PUBLIC")? {
+            return Err(ConfigError(format!(
+                "demo mode listens on loopback only; {} is not (set COURTSIDE_DEMO_PUBLIC=1 to allow it)",
+                listen.ip()
+            )));
+        }
         let directory = env("COURTSIDE_DIRECTORY").filter(|p| !p.is_empty()).map(std::path::PathBuf::from);
         let demo_pace_ms = match env("COURTSIDE_DEMO_PACE_MS") {
             None => (1000, 3000),
@@ -405,6 +430,7 @@ impl Config {
             redis_url,
             relay_id,
             demo_stats_token,
+            demo_token,
         }))
     }
 }
@@ -426,8 +452,29 @@ mod tests {
     const APP: [(&str, &str); 3] = [("PUSHER_APP_ID", "1"), ("PUSHER_APP_KEY", "k"), ("PUSHER_APP_SECRET", "s")];
 
     #[test]
+    fn the_mode_is_never_assumed() {
+        let e = parse(&[], &APP).unwrap_err();
+        assert!(e.0.starts_with("COURTSIDE_MODE (or --mode) is required"), "{e}");
+    }
+
+    #[test]
+    fn demo_mode_stays_on_loopback_unless_told_otherwise() {
+        let e = parse(&["--mode", "demo", "--listen", "0.0.0.0:8787"], &APP).unwrap_err();
+        assert!(e.0.contains("loopback only"), "{e}");
+        let e = parse(&["--mode", "demo", "--listen", "[::]:8787"], &APP).unwrap_err();
+        assert!(e.0.contains("loopback only"), "{e}");
+        let mut v = APP.to_vec();
+        v.push(("COURTSIDE_DEMO_PUBLIC", "1"));
+        assert_eq!(parse(&["--mode", "demo", "--listen", "0.0.0.0:8787"], &v).unwrap().listen.to_string(), "0.0.0.0:8787");
+        assert!(parse(&["--mode", "demo", "--listen", "[::1]:8787"], &APP).is_ok());
+        let mut v = APP.to_vec();
+        v.push(("COURTSIDE_DEMO_TOKEN", "short"));
+        assert!(parse(&["--mode", "demo"], &v).unwrap_err().0.starts_with("COURTSIDE_DEMO_TOKEN must be"));
+    }
+
+    #[test]
     fn demo_defaults() {
-        let c = parse(&[], &APP).unwrap();
+        let c = parse(&["--mode", "demo"], &APP).unwrap();
         assert_eq!(c.mode, Mode::Demo);
         assert_eq!(c.listen.to_string(), "127.0.0.1:8787");
         assert!(c.allowed_origins.is_empty());
@@ -436,7 +483,7 @@ mod tests {
 
     #[test]
     fn each_missing_variable_is_named() {
-        assert_eq!(parse(&[], &[]).unwrap_err().0, "PUSHER_APP_ID is required in this mode");
+        assert_eq!(parse(&["--mode", "demo"], &[]).unwrap_err().0, "PUSHER_APP_ID is required in this mode");
         let e = parse(&["--mode", "local"], &APP).unwrap_err();
         assert!(e.0.starts_with("COURTSIDE_ALLOWED_ORIGINS"), "{e}");
         let o = ("COURTSIDE_ALLOWED_ORIGINS", "https://a.example");
@@ -454,14 +501,14 @@ mod tests {
     #[test]
     fn malformed_values_are_refused() {
         assert!(parse(&["--mode", "prod"], &APP).unwrap_err().0.starts_with("COURTSIDE_MODE"));
-        assert!(parse(&["--listen", "nope"], &APP).unwrap_err().0.starts_with("COURTSIDE_LISTEN"));
+        assert!(parse(&["--mode", "demo", "--listen", "nope"], &APP).unwrap_err().0.starts_with("COURTSIDE_LISTEN"));
         assert!(parse(&["--bogus"], &APP).unwrap_err().0.contains("--bogus"));
         let mut v = APP.to_vec();
         v.push(("COURTSIDE_DEMO_PACE_MS", "3000,1000"));
-        assert!(parse(&[], &v).unwrap_err().0.starts_with("COURTSIDE_DEMO_PACE_MS"));
+        assert!(parse(&["--mode", "demo"], &v).unwrap_err().0.starts_with("COURTSIDE_DEMO_PACE_MS"));
         let mut v = APP.to_vec();
         v.push(("COURTSIDE_ALLOWED_ORIGINS", "news.example"));
-        assert!(parse(&[], &v).unwrap_err().0.starts_with("COURTSIDE_ALLOWED_ORIGINS"));
+        assert!(parse(&["--mode", "demo"], &v).unwrap_err().0.starts_with("COURTSIDE_ALLOWED_ORIGINS"));
     }
 
     #[test]
@@ -475,7 +522,7 @@ mod tests {
         let ttl = |v: &'static str| {
             let mut vars = APP.to_vec();
             vars.push(("COURTSIDE_TOKEN_TTL_S", v));
-            parse(&[], &vars).map(|c| c.token_ttl_s)
+            parse(&["--mode", "demo"], &vars).map(|c| c.token_ttl_s)
         };
         assert!(ttl("30").unwrap_err().0.starts_with("COURTSIDE_TOKEN_TTL_S"), "a token as short as the margin");
         assert!(ttl("59").is_err());
@@ -485,7 +532,7 @@ mod tests {
 
     #[test]
     fn default_channels_name_the_id_shape() {
-        let c = parse(&[], &APP).unwrap();
+        let c = parse(&["--mode", "demo"], &APP).unwrap();
         assert_eq!(c.channels, ["private-match.{id}", "private-competition.{id}", "private-games"]);
         let relay = [
             ("COURTSIDE_ALLOWED_ORIGINS", "https://a.example"),

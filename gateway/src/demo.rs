@@ -66,8 +66,24 @@ fn garble(data: &mut Value, how: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// The Bearer `/demo/publish` wants (`COURTSIDE_DEMO_TOKEN`); without one set, the route
+/// answers 404 as if it did not exist.
+fn operator(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
+    let expected = state.inner().config.demo_token.as_ref().ok_or(ApiError::NotFound("not enabled"))?;
+    let given = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
+    match given {
+        Some(t) if crate::tokens::constant_time_eq(t.as_bytes(), expected.0.as_bytes()) => Ok(()),
+        _ => Err(ApiError::Unauthorized("the demo token is required (COURTSIDE_DEMO_TOKEN)")),
+    }
+}
+
 /// Set a match's score by hand and publish it (tests and live demos).
-async fn demo_publish(State(state): State<AppState>, JsonBody(req): JsonBody<PublishRequest>) -> Result<Json<Value>, ApiError> {
+async fn demo_publish(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    JsonBody(req): JsonBody<PublishRequest>,
+) -> Result<Json<Value>, ApiError> {
+    operator(&state, &headers)?;
     let kind: &'static str = match req.kind.as_deref() {
         None | Some("2pt_made") => "2pt_made",
         Some("3pt_made") => "3pt_made",

@@ -309,10 +309,21 @@ impl League {
         self.matches.values().filter(|m| !m.manual && m.status != MatchStatus::Finished).map(|m| m.next_at).min()
     }
 
+    /// Hand-made matches kept at most; the one touched longest ago leaves for a new one.
+    pub const MAX_MANUAL: usize = 200;
+
     /// A hand-driven event (tests, demos): creates the match if needed, sets the score.
     pub fn manual_event(&mut self, id: u64, home_score: u32, away_score: u32, kind: &'static str, now_ms: u64) -> Publication {
         let event_id = self.next_event_id;
         self.next_event_id += 1;
+        if !self.matches.contains_key(&id) {
+            let manual: Vec<(u64, u64)> = self.matches.values().filter(|m| m.manual).map(|m| (m.last_event.as_ref().map_or(0, |e| e.id), m.id)).collect();
+            if manual.len() >= Self::MAX_MANUAL {
+                if let Some((_, oldest)) = manual.into_iter().min() {
+                    self.matches.remove(&oldest);
+                }
+            }
+        }
         let m = self.matches.entry(id).or_insert_with(|| Match {
             id,
             competition_id: COMPETITIONS[0],
@@ -470,6 +481,18 @@ mod tests {
         let playing = l.all().iter().filter(|m| matches!(m.status, MatchStatus::Scheduled | MatchStatus::InProgress)).count();
         assert_eq!(playing, 2, "the league never runs dry");
         assert_eq!(l.all().iter().filter(|m| m.status == MatchStatus::Postponed).count(), 1, "the postponed game stays postponed");
+    }
+
+    #[test]
+    fn hand_made_matches_are_bounded() {
+        let mut l = League::new(3, (10, 10), 2, 0);
+        let simulated = l.all().len();
+        for id in 0..(League::MAX_MANUAL as u64 * 5) {
+            l.manual_event(10_000 + id, 1, 0, "ft_made", 0);
+        }
+        assert_eq!(l.all().len(), simulated + League::MAX_MANUAL, "the simulation's games stay; hand-made ones are capped");
+        assert!(l.get(10_000 + League::MAX_MANUAL as u64 * 5 - 1).is_some(), "the newest stays");
+        assert!(l.get(10_000).is_none(), "the oldest left");
     }
 
     #[test]

@@ -42,6 +42,13 @@ async fn main() {
         }
     };
     tracing::info!(mode = ?config.mode, listen = %config.listen, "gateway started");
+    if config.mode == Mode::Demo {
+        tracing::warn!(
+            "DEMO MODE: a simulated league, channel auth signed with the demo app's secret, and \
+             /demo/publish {} — for trying courtside out, never for a site's readers",
+            if config.demo_token.is_some() { "open to holders of COURTSIDE_DEMO_TOKEN" } else { "disabled (no COURTSIDE_DEMO_TOKEN)" }
+        );
+    }
     let mode = config.mode;
     let limits = ServeLimits::from_config(&config);
     let state = AppState::with_directory(config, directory);

@@ -178,7 +178,8 @@ where
 async fn publish_upstream(http: &reqwest::Client, top: &Topology, match_id: u64, home: u32, away: u32, kind: &str) -> EventReceived {
     let url = format!("{}/demo/publish", top.stats_api);
     let body = serde_json::json!({ "match_id": match_id, "home_score": home, "away_score": away, "kind": kind });
-    let res = http.post(&url).json(&body).send().await.unwrap_or_else(|e| panic!("POST {url} failed: {e}"));
+    let token = std::env::var("COURTSIDE_RELAY_TEST_DEMO_TOKEN").unwrap_or_default();
+    let res = http.post(&url).bearer_auth(token).json(&body).send().await.unwrap_or_else(|e| panic!("POST {url} failed: {e}"));
     let status = res.status();
     let text = res.text().await.unwrap_or_else(|e| panic!("POST {url}: unreadable answer: {e}"));
     assert!(status.is_success(), "POST {url} answered {status}: {text}");

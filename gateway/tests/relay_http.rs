@@ -68,3 +68,33 @@ async fn private_relay_snapshots_want_a_widget_token() {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_ne!(cache.as_deref(), Some("public, max-age=2, stale-while-revalidate=30"));
 }
+
+/// Demo mode's hand-made scores want the demo token; without one configured the route is gone.
+#[tokio::test]
+async fn demo_publish_wants_the_demo_token() {
+    let app = |token: Option<&str>| {
+        let mut vars = vec![("PUSHER_APP_ID", "1"), ("PUSHER_APP_KEY", "k"), ("PUSHER_APP_SECRET", "s"), ("PUSHER_HTTP_URL", "http://127.0.0.1:9")];
+        if let Some(t) = token {
+            vars.push(("COURTSIDE_DEMO_TOKEN", t));
+        }
+        let config = match Config::parse(&["--mode".into(), "demo".into()], |k| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())) {
+            Ok(Parsed::Run(c)) => c,
+            _ => panic!("config"),
+        };
+        router(AppState::new(config))
+    };
+    let publish = |bearer: Option<&str>| {
+        let mut req = Request::post("/demo/publish").header(header::CONTENT_TYPE, "application/json");
+        if let Some(b) = bearer {
+            req = req.header(header::AUTHORIZATION, format!("Bearer {b}"));
+        }
+        req.body(Body::from(r#"{"match_id":5,"home_score":2,"away_score":0}"#)).unwrap()
+    };
+    let status = |app: Router, req: Request<Body>| async move { app.oneshot(req).await.unwrap().status() };
+    assert_eq!(status(app(None), publish(Some("anything-at-all-here"))).await, StatusCode::NOT_FOUND, "no token configured: no route");
+    let token = "demo-token-0123456789";
+    assert_eq!(status(app(Some(token)), publish(None)).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(status(app(Some(token)), publish(Some("demo-token-0123456788"))).await, StatusCode::UNAUTHORIZED);
+    // The right token gets through to publishing (nothing listens on port 9: a bad gateway).
+    assert_eq!(status(app(Some(token)), publish(Some(token))).await, StatusCode::BAD_GATEWAY);
+}

@@ -131,7 +131,9 @@ fn sign_query(key: &str, secret: &str, path: &str, body: &str) -> String {
 /// Sets match `id`'s score to `home`:0 through the gateway's demo endpoint, which creates the
 /// match when it is new and publishes the change.
 async fn demo_publish(http: &reqwest::Client, id: u64, home: u64) {
+    // The league's /demo/publish wants its Bearer (scripts/lib.sh exports DEMO_TOKEN).
     http.post(format!("{}/demo/publish", env("BENCH_GATEWAY")))
+        .bearer_auth(std::env::var("DEMO_TOKEN").unwrap_or_default())
         .json(&json!({ "match_id": id, "home_score": home, "away_score": 0, "kind": "ft_made" }))
         .send()
         .await
