@@ -35,7 +35,8 @@ wants() { [[ " $PARTS " == *" $1 "* ]]; }
 cleanup() { stop_bg "compare-driver"; stop_bg "page-$PAGE_PORT"; stop_bg "gateway-$GATEWAY_PORT"; stop_bg "sockudo-$SOCKUDO_PORT"; }
 trap cleanup EXIT
 start_sockudo "$SOCKUDO_PORT"
-GATEWAY_PROFILE=release start_gateway "$GATEWAY_PORT" "$SOCKUDO_PORT" COURTSIDE_RATE_PER_IP=1000000 COURTSIDE_RATE_PER_TOKEN=1000000
+GATEWAY_PROFILE=release start_gateway "$GATEWAY_PORT" "$SOCKUDO_PORT" COURTSIDE_RATE_PER_IP=1000000 COURTSIDE_RATE_PER_TOKEN=1000000 \
+  COURTSIDE_RATE_TOKEN_PER_IP=1000000 COURTSIDE_RATE_AUTH_GLOBAL=1000000   # every benchmark reader shares 127.0.0.1
 
 site="$ROOT/target/compare-site"
 rm -rf "$site" && mkdir -p "$site"
