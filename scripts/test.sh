@@ -98,6 +98,11 @@ export WASM_BINDGEN_TEST_ADDRESS="127.0.0.1:$RUNNER_PORT"
 run_logged "$RUN_DIR/browser.log" cargo test --target wasm32-unknown-unknown \
   || die "browser tests failed (log: $RUN_DIR/browser.log)"
 count <"$RUN_DIR/browser.log"
+# A cfg slip that compiled the browser tests out would pass on nothing: count what ran.
+BROWSER_FLOOR=24
+ran=$(awk '/^test result: /{for (i=1;i<=NF;i++) if ($i ~ /^passed;?$/) s+=$(i-1)} END {print s+0}' "$RUN_DIR/browser.log")
+((ran >= BROWSER_FLOOR)) || die "only $ran browser tests ran (at least $BROWSER_FLOOR expected): were they compiled out?"
+say "$ran browser tests ran (floor $BROWSER_FLOOR)"
 
 say "relay cluster: takeover and upstream loss (two relays, two sockudo nodes, Redis)"
 stop_bg "relay-$RELAY_PORT"   # one relay group per cluster: the test starts its own pair
