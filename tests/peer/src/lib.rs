@@ -4,71 +4,92 @@
 //! Native tests (the gateway's upstream driver) serve [`router`] in-process on an ephemeral port.
 //!
 //! The app key names the scenario (`/app/<scenario>.<run>`); the gateway routes live under
-//! `/s/<scenario>.<run>/…` (`token`, `auth`, `api/matches/{id}`), and `/s/<key>/truth` tells a
-//! test what the widget must end up showing. It speaks like Laravel Reverb: `data` as a JSON
-//! string, pongs without `data`, 4009 without a channel, no close frame after an error.
+//! `/s/<scenario>.<run>/…` (`token`, `auth`, `api/matches/{id}`). `/s/<key>/truth` tells a
+//! test what the widget must end up showing and everything the peer saw, with times: each
+//! connection attempt and its end, subscribe, auth call, token, snapshot call, ping and pong
+//! (the runner checks each scenario's counts and gaps in it). `POST /s/<key>/mark/<name>` lets
+//! the test page say it is dispatching a browser event (`online`, `pageshow` …) that a script
+//! is waiting for. Tokens minted by `/token` are checked by auth and the read API, and a
+//! revoked one answers 401. It speaks like Laravel Reverb: `data` as a JSON string, pongs
+//! without `data`, 4009 without a channel, no close frame after an error.
 
 mod scenarios;
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get, post};
 use axum::{Form, Json, Router};
 use hmac::{Hmac, Mac};
-use scenarios::{AuthBehaviour, Expect, Hello, RawFrame, Scenario, SnapshotBehaviour, Step, SubscribeReply};
+use scenarios::{AuthBehaviour, DoneWhen, Expect, Hello, RawFrame, Scenario, SnapshotBehaviour, Step, SubscribeReply, TokenBehaviour};
 use serde::Deserialize;
 use courtside::wire::{EventReceived, MatchSnapshot, MatchStatus, StatEvent, StatusChanged, Team, SNAPSHOT_VERSION};
 use serde_json::{json, Value};
 use sha2::Sha256;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
 const APP_KEY: &str = "peer-key";
 const SECRET: &str = "peer-secret";
 const MATCH_ID: u64 = 1;
+/// The period every event is in (the clock is what moves).
+const PERIOD: u32 = 2;
+
+/// The game clock after event `id`: it moves with every event, by a step no two neighbours
+/// share, so a missed event always leaves another clock than the event before it.
+fn clock_after(id: u64) -> String {
+    let left = 600 - (id * 17) % 600;
+    format!("{:02}:{:02}", left / 60, left % 60)
+}
 
 #[derive(Clone, Debug, Default)]
 struct Truth {
     home: u32,
     away: u32,
     last_event_id: u64,
+    /// The clock as the last clocked event left it.
+    clock: Option<String>,
+    /// The last event, as pushed or missed.
+    last: Option<StatEvent>,
     finished: bool,
 }
 
 impl Truth {
-    fn advance(&mut self) -> Value {
+    /// The next event (two points home on even ids, three away on odd ones), with the clock
+    /// (`clocked`) or without; returns its `.event.received` payload.
+    fn advance_with(&mut self, clocked: bool) -> Value {
         self.last_event_id += 1;
-        let home_side = self.last_event_id % 2 == 0;
+        let id = self.last_event_id;
+        let home_side = id % 2 == 0;
         if home_side {
             self.home += 2;
         } else {
             self.away += 3;
         }
-        self.event_payload()
-    }
-
-    /// The last event, in the stats API's shape (the wire contract's type).
-    fn last_event(&self) -> Option<StatEvent> {
-        if self.last_event_id == 0 {
-            return None;
+        let clock = clocked.then(|| clock_after(id));
+        if clocked {
+            self.clock.clone_from(&clock);
         }
-        let home_side = self.last_event_id % 2 == 0;
-        Some(StatEvent {
-            id: self.last_event_id,
-            client_id: Some(format!("peer-{}", self.last_event_id)),
+        self.last = Some(StatEvent {
+            id,
+            client_id: Some(format!("peer-{id}")),
             kind: if home_side { "2pt_made" } else { "3pt_made" }.to_owned(),
             team_id: Some(if home_side { 16 } else { 17 }),
-            player_id: Some(5 + self.last_event_id % 20),
-            period: Some(2),
-            clock: Some("05:00".into()),
+            player_id: Some(5 + id % 20),
+            period: Some(PERIOD),
+            clock,
             x: Some(10.5),
             y: Some(20.0),
             event_at: Some("2026-04-13T20:15:30+00:00".into()),
-        })
+        });
+        self.event_payload(clocked)
+    }
+
+    fn advance(&mut self) -> Value {
+        self.advance_with(true)
     }
 
     fn status(&self) -> MatchStatus {
@@ -80,15 +101,15 @@ impl Truth {
     }
 
     /// `.event.received` for the last event (a JSON null when none happened yet, which no
-    /// scenario sends).
-    fn event_payload(&self) -> Value {
-        let Some(event) = self.last_event() else { return Value::Null };
+    /// scenario sends); `clocked: false` leaves the clock and period out.
+    fn event_payload(&self, clocked: bool) -> Value {
+        let Some(event) = self.last.clone() else { return Value::Null };
         let payload = EventReceived {
             match_id: MATCH_ID,
             home_score: self.home,
             away_score: self.away,
-            current_period: Some(2),
-            current_clock: Some("05:00".into()),
+            current_period: clocked.then_some(PERIOD),
+            current_clock: if clocked { self.clock.clone() } else { None },
             status: self.status(),
             event,
         };
@@ -105,24 +126,90 @@ impl Truth {
             away_team: Some(team(17, "Peer Away", "PAW")),
             home_score: self.home,
             away_score: self.away,
-            current_period: Some(2),
-            current_clock: Some("05:00".into()),
-            last_event: self.last_event(),
+            current_period: Some(PERIOD),
+            current_clock: self.clock.clone(),
+            last_event: self.last.clone(),
             ..MatchSnapshot::bare(MATCH_ID, self.status())
         };
         serde_json::to_value(snapshot).unwrap_or(Value::Null)
     }
 }
 
+/// One thing the peer saw or did, `at` ms after the run started. `what` is one of: `connect`
+/// (a socket upgraded; `conn` is its number from 1), `close` (that socket ended, whoever ended
+/// it), `subscribe` (a `pusher:subscribe` on it), `client_ping`, `client_pong` (the client's
+/// answer to a server ping), `server_ping`, `auth` (a channel auth request; `status` the
+/// answer), `token` (a token minted), `snapshot` (a snapshot request; `status` the answer once
+/// sent), `mark` (the test page's mark `name`).
+#[derive(Clone, Debug, serde::Serialize)]
+struct Entry {
+    at: f64,
+    what: &'static str,
+    conn: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
+}
+
 struct Run {
     scenario: Scenario,
+    started: Instant,
     connections: usize,
     truth: Truth,
     auth_calls: u32,
     snapshot_calls: u32,
+    /// Snapshot requests being answered (a slow one is still in flight).
+    in_flight: u32,
+    /// Tokens minted, and whether each is still good.
+    tokens: Vec<(String, bool)>,
+    log: Vec<Entry>,
+    /// The mark an `Await` step is waiting for.
+    waiting: Option<&'static str>,
     violations: Vec<String>,
     /// The last plan's steps have all been played: the whole fault script has run.
     done: bool,
+}
+
+impl Run {
+    fn now(&self) -> f64 {
+        self.started.elapsed().as_secs_f64() * 1000.0
+    }
+
+    /// Record `what` on connection `conn`; returns the entry's index.
+    fn note(&mut self, what: &'static str, conn: usize) -> usize {
+        let at = self.now();
+        self.log.push(Entry { at, what, conn, status: None, name: None });
+        self.log.len() - 1
+    }
+
+    /// Has the peer played its whole part, by the scenario's own measure?
+    fn part_played(&self) -> bool {
+        let count = |what: &str| self.log.iter().filter(|e| e.what == what).count();
+        match self.scenario.done_when {
+            DoneWhen::Played => self.done,
+            DoneWhen::Closed(n) => self.log.iter().any(|e| e.what == "close" && e.conn == n),
+            DoneWhen::Auths(n) => self.log.iter().filter(|e| e.what == "auth" && e.status.is_some()).count() >= n,
+            DoneWhen::Subscribes(n) => count("subscribe") >= n,
+        }
+    }
+
+    fn has_mark(&self, name: &str) -> bool {
+        self.log.iter().any(|e| e.what == "mark" && e.name.as_deref() == Some(name))
+    }
+
+    /// The token check of auth and the read API: a token this peer minted must still be good;
+    /// any other bearer (the native driver's fixed secret) and none at all (a page's own
+    /// authorizer) pass.
+    fn token_ok(&self, headers: &HeaderMap) -> bool {
+        let Some(bearer) = headers.get("authorization").and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")) else {
+            return true;
+        };
+        match self.tokens.iter().find(|(t, _)| t == bearer) {
+            Some((_, good)) => *good && self.scenario.tokens == TokenBehaviour::Honest,
+            None => !bearer.starts_with("peer-minted-"),
+        }
+    }
 }
 
 #[derive(Clone, Default)]
@@ -139,9 +226,39 @@ impl Peer {
             for _ in 0..scenario.initial_events {
                 truth.advance();
             }
-            runs.insert(key.to_owned(), Run { scenario, connections: 0, truth, auth_calls: 0, snapshot_calls: 0, violations: vec![], done: false });
+            runs.insert(
+                key.to_owned(),
+                Run {
+                    scenario,
+                    started: Instant::now(),
+                    connections: 0,
+                    truth,
+                    auth_calls: 0,
+                    snapshot_calls: 0,
+                    in_flight: 0,
+                    tokens: vec![],
+                    log: vec![],
+                    waiting: None,
+                    violations: vec![],
+                    done: false,
+                },
+            );
         }
         runs.get_mut(key).map(f)
+    }
+}
+
+/// Notes a socket's end in the run's log, however the connection task returns.
+struct Closing {
+    peer: Peer,
+    key: String,
+    conn: usize,
+}
+
+impl Drop for Closing {
+    fn drop(&mut self) {
+        let conn = self.conn;
+        self.peer.with(&self.key, |r| r.note("close", conn));
     }
 }
 
@@ -191,10 +308,12 @@ async fn socket(ws: WebSocketUpgrade, Path(key): Path<String>, State(peer): Stat
 async fn connection(mut ws: WebSocket, key: String, peer: Peer) {
     let Some((index, plan, last)) = peer.with(&key, |r| {
         r.connections += 1;
+        r.note("connect", r.connections);
         (r.connections, r.scenario.plan(r.connections - 1).clone(), r.connections >= r.scenario.plans.len())
     }) else {
         return;
     };
+    let _closing = Closing { peer: peer.clone(), key: key.clone(), conn: index };
     let socket_id = format!("{}.{}", 1000 + index, 4242 + index * 7);
     let channel = format!("private-match.{MATCH_ID}");
     let established = json!({ "socket_id": socket_id, "activity_timeout": 30 });
@@ -229,15 +348,24 @@ async fn connection(mut ws: WebSocket, key: String, peer: Peer) {
         tokio::select! {
             incoming = ws.recv() => {
                 let Some(Ok(message)) = incoming else { return };
+                let Message::Text(text) = message else { continue };
+                let v = serde_json::from_str::<Value>(&text).ok();
+                let event = v.as_ref().and_then(|v| v["event"].as_str()).unwrap_or("").to_owned();
+                // Recorded even when muted: a half-open server still receives what is sent.
+                match event.as_str() {
+                    "pusher:ping" => drop(peer.with(&key, |r| r.note("client_ping", index))),
+                    "pusher:pong" => drop(peer.with(&key, |r| r.note("client_pong", index))),
+                    "pusher:subscribe" => drop(peer.with(&key, |r| r.note("subscribe", index))),
+                    _ => {}
+                }
                 if muted {
                     continue;
                 }
-                let Message::Text(text) = message else { continue };
-                let Ok(v) = serde_json::from_str::<Value>(&text) else {
+                let Some(v) = v else {
                     let _ = ws.send(Message::Text(error_frame(Some(4200), "Invalid message format", false).into())).await;
                     continue;
                 };
-                match v["event"].as_str().unwrap_or("") {
+                match event.as_str() {
                     "pusher:ping" => {
                         let _ = ws.send(Message::Text(frame("pusher:pong", None, None).into())).await;
                     }
@@ -267,10 +395,7 @@ async fn connection(mut ws: WebSocket, key: String, peer: Peer) {
                             SubscribeReply::Succeed => {
                                 let _ = ws.send(Message::Text(succeeded.into())).await;
                             }
-                            SubscribeReply::SucceedTwice => {
-                                let _ = ws.send(Message::Text(succeeded.clone().into())).await;
-                                let _ = ws.send(Message::Text(succeeded.into())).await;
-                            }
+                            SubscribeReply::Unanswered => {}
                         }
                         if wanted == channel {
                             tokio::spawn(play(plan.after.clone(), last, key.clone(), peer.clone(), tx.clone()));
@@ -287,6 +412,7 @@ async fn connection(mut ws: WebSocket, key: String, peer: Peer) {
                     Some(Out::Text(t)) => {
                         if t.contains("\"pusher:ping\"") {
                             awaiting_pong = Some(tokio::time::Instant::now());
+                            peer.with(&key, |r| r.note("server_ping", index));
                         }
                         let _ = ws.send(Message::Text(t.into())).await;
                     }
@@ -311,17 +437,38 @@ async fn connection(mut ws: WebSocket, key: String, peer: Peer) {
     }
 }
 
+/// Wait for the widget's snapshot after this connection subscribed (see [`Step::AwaitBackfill`]).
+async fn await_backfill(peer: &Peer, key: &str, since: f64) {
+    let browser = peer.with(key, |r| r.snapshot_calls > 0).unwrap_or(false);
+    if !browser {
+        return;
+    }
+    let deadline = Instant::now() + Duration::from_secs(4);
+    while Instant::now() < deadline {
+        let answered = peer
+            .with(key, |r| r.in_flight == 0 && r.log.iter().any(|e| e.what == "snapshot" && e.at >= since && e.status.is_some()))
+            .unwrap_or(true);
+        if answered {
+            tokio::time::sleep(Duration::from_millis(400)).await;
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
 /// Play a connection's steps after the match channel is subscribed.
 async fn play(steps: Vec<Step>, last: bool, key: String, peer: Peer, tx: mpsc::UnboundedSender<Out>) {
     let channel = format!("private-match.{MATCH_ID}");
     let send = |t: String| tx.send(Out::Text(t)).is_ok();
+    let Some(since) = peer.with(&key, |r| r.now()) else { return };
     for step in steps {
         tokio::time::sleep(Duration::from_millis(60)).await;
         let ok = match step {
-            Step::Events(n) => {
+            Step::Events(n) | Step::Tail(n) => {
+                let clocked = matches!(step, Step::Events(_));
                 let mut ok = true;
                 for _ in 0..n {
-                    let Some(payload) = peer.with(&key, |r| r.truth.advance()) else { return };
+                    let Some(payload) = peer.with(&key, |r| r.truth.advance_with(clocked)) else { return };
                     ok &= send(frame("event.received", Some(&channel), Some(&payload)));
                     tokio::time::sleep(Duration::from_millis(40)).await;
                 }
@@ -350,20 +497,25 @@ async fn play(steps: Vec<Step>, last: bool, key: String, peer: Peer, tx: mpsc::U
                     RawFrame::UnknownPusherEvent => frame("pusher:signin_success", None, Some(&json!({}))),
                     RawFrame::OtherChannel => {
                         let fake = json!({ "match_id": MATCH_ID, "home_score": 999, "away_score": 999, "status": "in_progress",
+                                           "current_period": 4, "current_clock": "00:09",
                                            "event": { "id": 999_999, "type": "3pt_made" } });
                         frame("event.received", Some("private-match.999"), Some(&fake))
                     }
-                    RawFrame::DuplicateLast => {
-                        let Some(p) = peer.with(&key, |r| r.truth.event_payload()) else { return };
+                    RawFrame::DuplicateRestamped => {
+                        let Some(mut p) = peer.with(&key, |r| r.truth.event_payload(true)) else { return };
+                        p["current_clock"] = json!("00:01");
+                        p["event"]["type"] = json!("timeout");
                         frame("event.received", Some(&channel), Some(&p))
                     }
                     RawFrame::OlderEvent => {
                         let old = json!({ "match_id": MATCH_ID, "home_score": 0, "away_score": 1, "status": "in_progress",
+                                          "current_period": 1, "current_clock": "11:11",
                                           "event": { "id": 1, "type": "ft_made" } });
                         frame("event.received", Some(&channel), Some(&old))
                     }
                     RawFrame::PongWithoutData => frame("pusher:pong", None, None),
                     RawFrame::ErrorNullCode => error_frame(None, "Something went wrong", false),
+                    RawFrame::SubscribedAgain => frame("pusher_internal:subscription_succeeded", Some(&channel), Some(&json!({}))),
                 };
                 send(text)
             }
@@ -372,6 +524,46 @@ async fn play(steps: Vec<Step>, last: bool, key: String, peer: Peer, tx: mpsc::U
             Step::StopAnswering => tx.send(Out::Mute).is_ok(),
             Step::Pause(d) => {
                 tokio::time::sleep(d).await;
+                true
+            }
+            Step::AwaitSnapshotRequest => {
+                let deadline = Instant::now() + Duration::from_secs(4);
+                while Instant::now() < deadline {
+                    let asked = peer.with(&key, |r| r.log.iter().any(|e| e.what == "snapshot" && e.at >= since)).unwrap_or(true);
+                    if asked {
+                        break;
+                    }
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                }
+                true
+            }
+            Step::AwaitBackfill => {
+                await_backfill(&peer, &key, since).await;
+                true
+            }
+            Step::Await(mark) => {
+                let deadline = Instant::now() + Duration::from_secs(20);
+                loop {
+                    let seen = peer
+                        .with(&key, |r| {
+                            let seen = r.has_mark(mark);
+                            r.waiting = (!seen).then_some(mark);
+                            seen
+                        })
+                        .unwrap_or(true);
+                    if seen {
+                        break;
+                    }
+                    if Instant::now() > deadline {
+                        peer.with(&key, |r| r.violations.push(format!("the test page never marked {mark}")));
+                        break;
+                    }
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+                true
+            }
+            Step::RevokeTokens => {
+                peer.with(&key, |r| r.tokens.iter_mut().for_each(|t| t.1 = false));
                 true
             }
             Step::Final => {
@@ -396,6 +588,8 @@ async fn play(steps: Vec<Step>, last: bool, key: String, peer: Peer, tx: mpsc::U
                 send(frame("status.changed", Some(&channel), Some(&data)))
             }
         };
+        // A socket that is gone ends the script, except for waits that outlive it (a page
+        // asleep, a mark to come): those steps never fail.
         if !ok {
             return;
         }
@@ -405,8 +599,17 @@ async fn play(steps: Vec<Step>, last: bool, key: String, peer: Peer, tx: mpsc::U
     }
 }
 
-async fn token() -> Json<Value> {
-    Json(json!({ "token": "peer-token", "expires_in": 300 }))
+async fn token(State(peer): State<Peer>, Path(key): Path<String>) -> Response {
+    let minted = peer.with(&key, |r| {
+        r.note("token", r.connections);
+        let token = format!("peer-minted-{}", r.tokens.len() + 1);
+        r.tokens.push((token.clone(), true));
+        token
+    });
+    match minted {
+        Some(token) => Json(json!({ "token": token, "expires_in": 300 })).into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
 }
 
 #[derive(Deserialize)]
@@ -415,43 +618,94 @@ struct AuthForm {
     channel_name: String,
 }
 
-async fn auth(State(peer): State<Peer>, Path(key): Path<String>, Form(form): Form<AuthForm>) -> Response {
-    let Some(behaviour) = peer.with(&key, |r| {
+async fn auth(State(peer): State<Peer>, Path(key): Path<String>, headers: HeaderMap, Form(form): Form<AuthForm>) -> Response {
+    let Some((behaviour, calls, entry, token_ok)) = peer.with(&key, |r| {
         r.auth_calls += 1;
-        (r.scenario.auth, r.auth_calls)
+        let entry = r.note("auth", r.connections);
+        (r.scenario.auth.clone(), r.auth_calls, entry, r.token_ok(&headers))
     }) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    match behaviour {
-        (AuthBehaviour::Deny, _) => (StatusCode::FORBIDDEN, Json(json!({ "message": "This action is unauthorized." }))).into_response(),
-        (AuthBehaviour::FailFirst(n, status), calls) if calls <= n => {
-            (StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), "{}").into_response()
+    let status = if !token_ok {
+        401
+    } else {
+        match behaviour {
+            AuthBehaviour::Deny => 403,
+            AuthBehaviour::FailFirst(statuses) => statuses.get(calls as usize - 1).copied().unwrap_or(200),
+            AuthBehaviour::Sign => 200,
         }
-        _ => Json(json!({ "auth": sign(&form.socket_id, &form.channel_name) })).into_response(),
+    };
+    peer.with(&key, |r| r.log[entry].status = Some(status));
+    match status {
+        200 => Json(json!({ "auth": sign(&form.socket_id, &form.channel_name) })).into_response(),
+        401 => (StatusCode::UNAUTHORIZED, Json(json!({ "message": "token expired" }))).into_response(),
+        403 => (StatusCode::FORBIDDEN, Json(json!({ "message": "This action is unauthorized." }))).into_response(),
+        s => (StatusCode::from_u16(s).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), "{}").into_response(),
     }
 }
 
-async fn snapshot(State(peer): State<Peer>, Path((key, id)): Path<(String, u64)>) -> Response {
-    let Some((behaviour, calls, body)) = peer.with(&key, |r| {
+async fn snapshot(State(peer): State<Peer>, Path((key, id)): Path<(String, u64)>, headers: HeaderMap) -> Response {
+    let Some((behaviour, calls, body, entry, token_ok)) = peer.with(&key, |r| {
         r.snapshot_calls += 1;
-        (r.scenario.snapshot, r.snapshot_calls, r.truth.snapshot())
+        r.in_flight += 1;
+        let entry = r.note("snapshot", r.connections);
+        (r.scenario.snapshot, r.snapshot_calls, r.truth.snapshot(), entry, r.token_ok(&headers))
     }) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    if id != MATCH_ID {
-        return (StatusCode::NOT_FOUND, Json(json!({ "error": "unknown match" }))).into_response();
-    }
-    match behaviour {
-        SnapshotBehaviour::NotFound => (StatusCode::NOT_FOUND, Json(json!({ "error": "unknown match" }))).into_response(),
-        SnapshotBehaviour::FailFirst(n) if calls <= n => (StatusCode::INTERNAL_SERVER_ERROR, "{}").into_response(),
-        SnapshotBehaviour::Slow(d) => {
-            tokio::time::sleep(d).await;
-            Json(body).into_response()
+    // Counted out even when the client gives up on a slow answer (the future is dropped).
+    let mut answered = Answered { peer: peer.clone(), key: key.clone(), entry, status: 0 };
+    let response = if !token_ok {
+        (StatusCode::UNAUTHORIZED, Json(json!({ "error": "token expired" }))).into_response()
+    } else if id != MATCH_ID {
+        (StatusCode::NOT_FOUND, Json(json!({ "error": "unknown match" }))).into_response()
+    } else {
+        match behaviour {
+            SnapshotBehaviour::NotFound => (StatusCode::NOT_FOUND, Json(json!({ "error": "unknown match" }))).into_response(),
+            SnapshotBehaviour::FailFirst(n) if calls <= n => (StatusCode::INTERNAL_SERVER_ERROR, "{}").into_response(),
+            SnapshotBehaviour::Slow(d) => {
+                tokio::time::sleep(d).await;
+                Json(body).into_response()
+            }
+            _ => Json(body).into_response(),
         }
-        _ => Json(body).into_response(),
+    };
+    answered.status = response.status().as_u16();
+    response
+}
+
+/// Ends a snapshot request in the run: out of `in_flight`, its status (0: abandoned) noted.
+struct Answered {
+    peer: Peer,
+    key: String,
+    entry: usize,
+    status: u16,
+}
+
+impl Drop for Answered {
+    fn drop(&mut self) {
+        let (entry, status) = (self.entry, self.status);
+        self.peer.with(&self.key, |r| {
+            r.in_flight = r.in_flight.saturating_sub(1);
+            r.log[entry].status = Some(status);
+        });
     }
 }
 
+/// The test page's mark (it is about to dispatch the browser event `name`).
+async fn mark(State(peer): State<Peer>, Path((key, name)): Path<(String, String)>) -> Response {
+    let found = peer.with(&key, |r| {
+        let i = r.note("mark", r.connections);
+        r.log[i].name = Some(name);
+        r.waiting = None;
+    });
+    match found {
+        Some(()) => StatusCode::NO_CONTENT.into_response(),
+        None => (StatusCode::NOT_FOUND, "unknown scenario").into_response(),
+    }
+}
+
+/// What the widget must end up showing, and everything the peer saw (see [`Entry`]).
 async fn truth(State(peer): State<Peer>, Path(key): Path<String>) -> Response {
     let found = peer.with(&key, |r| {
         let expect = match r.scenario.expect {
@@ -461,8 +715,11 @@ async fn truth(State(peer): State<Peer>, Path(key): Path<String>) -> Response {
             Expect::Unknown => "unknown",
         };
         json!({ "home": r.truth.home, "away": r.truth.away, "status": r.truth.status(), "expect": expect,
-                "connections": r.connections, "violations": r.violations,
-                "done": r.done || r.scenario.expect != Expect::Truth })
+                "period": PERIOD, "clock": r.truth.clock, "last_kind": r.truth.last.as_ref().map(|e| e.kind.clone()),
+                "connections": r.connections, "auth_calls": r.auth_calls, "snapshot_calls": r.snapshot_calls,
+                "in_flight": r.in_flight, "waiting": r.waiting, "now": r.now(), "log": r.log,
+                "violations": r.violations,
+                "done": r.done || r.part_played() })
     });
     match found {
         Some(v) => Json(v).into_response(),
@@ -477,6 +734,7 @@ pub fn router() -> Router {
         .route("/s/{key}/token", post(token))
         .route("/s/{key}/auth", post(auth))
         .route("/s/{key}/api/matches/{id}", get(snapshot))
+        .route("/s/{key}/mark/{name}", post(mark))
         .route("/s/{key}/truth", get(truth))
         .layer(tower_http::cors::CorsLayer::permissive())
         .with_state(Peer::default())
