@@ -32,7 +32,7 @@ thread_local! {
 /// body that does not decode becomes `FeedUpdate::Trouble("unexpected body: …")`, written to
 /// the console on every retry; a frame becomes the engine's "skipped a frame: …" log line.
 /// When src/ bounds the message, this turns false and the test says so.
-const KNOWN_BUG_ERRORS_ECHO_VALUES: bool = true;
+const KNOWN_BUG_ERRORS_ECHO_VALUES: bool = false;
 
 fn readable(what: &str, input: &str, message: &str) {
     assert!(!message.trim().is_empty(), "{what}: an empty error for {}", clip(input));
@@ -338,7 +338,7 @@ fn deeply_nested(value: Option<&str>) -> bool {
 /// out of `decode_message::<BrowserJson>` and `from_js`. In the widget that exception unwinds
 /// through `Connection::pump` and leaves its `pumping` flag set: no action is performed
 /// again. When src/ fixes it, this turns false and the test says so.
-const KNOWN_BUG_DEEP_VALUE_THROWS: bool = true;
+const KNOWN_BUG_DEEP_VALUE_THROWS: bool = false;
 
 #[wasm_bindgen_test]
 fn hostile_values_in_every_payload_field() {

@@ -147,6 +147,33 @@ fn public_channels_subscribe_without_auth_and_again_after_a_reconnect() {
 }
 
 #[test]
+fn a_close_frame_with_a_pusher_code_and_no_error_before_it_is_acted_on() {
+    // 4001 alone: the app does not exist; stop for good, no reconnect loop.
+    let mut h = H::new();
+    h.connect();
+    h.events();
+    h.e.handle_closed_with_code(4001, h.now);
+    assert_eq!(h.e.state(), S::Failed);
+    assert!(h.events().iter().any(|e| matches!(e, Event::ServerError { code: Some(4001), .. })));
+    assert_eq!(h.e.poll_timeout(), None, "nothing scheduled");
+    // 4201 alone: reconnect at once.
+    let mut h = H::new();
+    h.connect();
+    h.e.handle_closed_with_code(4201, h.now);
+    assert_eq!(h.fire_until_open(), 0, "at once");
+    // 4100 alone: back off at least a second.
+    let mut h = H::new();
+    h.connect();
+    h.e.handle_closed_with_code(4100, h.now);
+    assert!(h.fire_until_open() >= 1_000);
+    // An ordinary close (1006) is a plain drop.
+    let mut h = H::new();
+    h.connect();
+    h.e.handle_closed_with_code(1006, h.now);
+    assert_ne!(h.e.state(), S::Failed);
+}
+
+#[test]
 fn subscribe_frame_carries_channel_and_auth() {
     let mut h = H::new();
     h.connect();

@@ -503,11 +503,12 @@ impl Driver {
             // tungstenite answers pings itself.
             Some(Ok(Message::Ping(_) | Message::Pong(_) | Message::Frame(_))) => {}
             Some(Ok(Message::Close(frame))) => {
-                tracing::debug!(code = ?frame.as_ref().map(|f| u16::from(f.code)), "upstream sent a close frame");
+                let code = frame.as_ref().map_or(1005, |f| u16::from(f.code));
+                tracing::debug!(code, "upstream sent a close frame");
                 if let Socket::Open(ws) = std::mem::replace(&mut self.socket, Socket::Idle) {
                     retire(ws);
                 }
-                self.engine.handle_closed(now);
+                self.engine.handle_closed_with_code(code, now);
             }
             Some(Err(error)) => {
                 if matches!(error, tungstenite::Error::Capacity(_)) {

@@ -55,7 +55,7 @@ struct Socket {
     ws: WebSocket,
     _on_open: Closure<dyn FnMut()>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
-    _on_close: Closure<dyn FnMut()>,
+    _on_close: Closure<dyn FnMut(web_sys::CloseEvent)>,
 }
 
 impl Socket {
@@ -285,10 +285,11 @@ impl Connection {
             }
         });
         let w = weak;
-        let on_close = Closure::<dyn FnMut()>::new(move || {
+        let on_close = Closure::<dyn FnMut(web_sys::CloseEvent)>::new(move |event: web_sys::CloseEvent| {
             if let Some(c) = current(&w) {
                 c.inner.borrow_mut().socket = None;
-                c.drive(|e, now| e.handle_closed(now));
+                let code = event.code();
+                c.drive(|e, now| e.handle_closed_with_code(code, now));
             }
         });
         ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));

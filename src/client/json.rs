@@ -38,13 +38,66 @@ impl JsonCodec for BrowserJson {
     }
 
     fn decode<T: DeserializeOwned>(text: &str) -> Result<T, JsonError> {
-        from_js(parse(text)?)
+        shallow(text)?;
+        decode_value(parse(text)?)
     }
 }
 
-/// Decode an already-parsed JS value (a `fetch` body).
+/// No payload of the contract nests deeper than this; a value that does is refused before
+/// serde-wasm-bindgen sees it (its error path formats the value recursively, in JavaScript,
+/// and a few thousand levels overflow the stack through the wasm).
+const MAX_DEPTH: usize = 32;
+/// Error texts are cut to this: serde's "invalid type" message carries the whole value.
+const MAX_ERROR: usize = 160;
+
+/// Refuse JSON text nested deeper than [`MAX_DEPTH`] (brackets outside strings).
+fn shallow(text: &str) -> Result<(), JsonError> {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for b in text.bytes() {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Err(JsonError("nested too deep".into()));
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn decode_value<T: DeserializeOwned>(value: JsValue) -> Result<T, JsonError> {
+    serde_wasm_bindgen::from_value(value).map_err(|e| {
+        let mut text = e.to_string();
+        if text.len() > MAX_ERROR {
+            let mut end = MAX_ERROR;
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            text.truncate(end);
+            text.push('…');
+        }
+        JsonError(text)
+    })
+}
+
+/// Decode an already-parsed JS value (a `fetch` body), after the same depth check.
 pub fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T, JsonError> {
-    serde_wasm_bindgen::from_value(value).map_err(|e| JsonError(e.to_string()))
+    let text = JSON::stringify(&value).ok().and_then(|s| s.as_string()).unwrap_or_default();
+    shallow(&text)?;
+    decode_value(value)
 }
 
 /// What a contract field must hold, for naming the field a payload got wrong.

@@ -287,6 +287,21 @@ impl Engine {
         }
     }
 
+    /// The socket closed with a close frame carrying `code` (the browser's `CloseEvent.code`;
+    /// 1005 or 1006 when there was none). A 4000–4999 code is the Pusher protocol's own error
+    /// and is acted on as a `pusher:error` with that code would be: servers may close with the
+    /// code alone, no `pusher:error` before it.
+    pub fn handle_closed_with_code(&mut self, code: u16, now: Millis) {
+        if !self.socket_live {
+            return;
+        }
+        if (4000..=4999).contains(&code) && self.last_error.is_none() {
+            self.events.push_back(Event::ServerError { code: Some(code), message: format!("the server closed the connection with {code}") });
+            self.last_error = Some(Some(code));
+        }
+        self.handle_closed(now);
+    }
+
     /// The socket closed, errored or could not be opened.
     pub fn handle_closed(&mut self, now: Millis) {
         if !self.socket_live {
