@@ -15,6 +15,7 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 CHROME_ARGS = [
@@ -120,6 +121,112 @@ return { height: Math.round(board.getBoundingClientRect().height), font: s.fontS
 """
 
 
+# What the page fetched of the widget, by file name, and whether the elements are defined.
+FETCHED = """(() => {
+  const names = performance.getEntriesByType('resource').map((r) => r.name.split('?')[0].split('/').pop());
+  const count = (n) => names.filter((x) => x === n).length;
+  return { glue: count('courtside.js'), wasm: count('courtside_bg.wasm'), defined: !!customElements.get('courtside-scoreboard') };
+})()"""
+
+# The loader's script tag, added to a page that has no widget (the settings of the release page).
+INJECT = """
+const [settings] = arguments;
+const s = document.createElement('script');
+s.type = 'module';
+s.src = '/loader.js';
+for (const [k, v] of Object.entries(settings)) s.setAttribute('data-' + k, v);
+document.head.append(s);
+return true;
+"""
+
+# A widget's host box and its content: the loader reserves the box, the widget fills it.
+BOX = """
+const e = document.getElementById(ID), r = e.shadowRoot && e.shadowRoot.querySelector('.cs-root');
+const ready = r && r.querySelector('[data-score=home], .cs-card');
+return ready ? { host: e.getBoundingClientRect().height, content: r.getBoundingClientRect().height,
+                 reserved: parseFloat(getComputedStyle(e).minHeight) } : null;
+"""
+
+
+def check_loading(browser, page, settings, match_id):
+    """The loader fetches nothing without an element or while the element is far from the screen,
+    fetches the module once one is scrolled near, and at once with data-load="eager"; each widget
+    paints into the height reserved for it."""
+    passed = 0
+    # A page of the same origin with no widget: the server's listing of snippets/.
+    blank = urllib.parse.urljoin(page, "snippets/")
+    browser.go(blank)
+    browser.js(INJECT, settings)
+    browser.wait("return document.adoptedStyleSheets.length > 0", "the loader to run")
+    time.sleep(1.5)
+    fetched = browser.js("return " + FETCHED)
+    assert fetched == {"glue": 0, "wasm": 0, "defined": False}, f"with no element on the page the loader fetched: {fetched}"
+    print("test loader: nothing fetched while the page has no widget ... ok"); passed += 1
+    browser.js(f"""
+      const spacer = document.createElement('div');
+      spacer.style.height = (4 * innerHeight) + 'px';
+      const board = document.createElement('courtside-scoreboard');
+      board.id = 'lazy';
+      board.setAttribute('match', '{match_id}');
+      const after = document.createElement('p');
+      after.id = 'after';
+      after.textContent = 'after the widget';
+      document.body.append(spacer, board, after);
+      window.__shifts = 0;
+      new PerformanceObserver((l) => l.getEntries().forEach((e) => {{ if (!e.hadRecentInput) window.__shifts += e.value; }}))
+        .observe({{ type: 'layout-shift', buffered: true }});
+      return true;""")
+    time.sleep(1.5)
+    fetched = browser.js("return " + FETCHED)
+    assert fetched["wasm"] == 0 and fetched["glue"] == 0, f"a widget four screens below the fold was fetched: {fetched}"
+    print("test loader: nothing fetched while the widget is far below the fold ... ok"); passed += 1
+    where = "const e = document.getElementById(arguments[0]).getBoundingClientRect(); return [e.top + scrollY, e.height];"
+    board_before, after_before = browser.js(where, "lazy"), browser.js(where, "after")
+    browser.js("document.getElementById('lazy').scrollIntoView({ block: 'center' }); return true")
+    browser.wait("return document.getElementById('lazy').shadowRoot?.querySelector('[data-score=home]')?.textContent === '5'",
+                 "the scrolled-to widget to show 5-0")
+    fetched = browser.js("return " + FETCHED)
+    assert fetched["wasm"] == 1 and fetched["glue"] == 1, f"the module was not fetched exactly once: {fetched}"
+    print("test loader: fetched once the widget is scrolled near ... ok"); passed += 1
+    time.sleep(0.5)
+    board_after, after_after = browser.js(where, "lazy"), browser.js(where, "after")
+    shifts = browser.js("return window.__shifts")
+    assert board_after == board_before and after_after == after_before and shifts == 0, (
+        f"the page moved when the widget painted: widget {board_before} -> {board_after}, next paragraph "
+        f"{after_before} -> {after_after}, layout shift {shifts}; the reserved heights in src/embed/loader.js must "
+        "match the widget's")
+    print("test loader: the widget paints into its reserved box, the page does not move ... ok"); passed += 1
+    # data-load="eager": fetched at once, with no element on the page.
+    browser.go(blank)
+    browser.js(INJECT, dict(settings, load="eager"))
+    browser.wait(f"const f = {FETCHED}; return f.wasm === 1 && f.defined", 'the module fetched at once with data-load="eager"')
+    print('test loader: data-load="eager" fetches at once ... ok'); passed += 1
+    # Each kind and size fills the height the loader reserved for it (one row of cards for a
+    # competition, which grows by rows).
+    kinds = [("full", "courtside-scoreboard", {"match": str(match_id)}), ("compact", "courtside-scoreboard", {"match": str(match_id), "size": "compact"}),
+             ("nano", "courtside-scoreboard", {"match": str(match_id), "size": "nano"}), ("ticker", "courtside-ticker", {}),
+             ("competition", "courtside-competition", {"competition": "4"})]
+    browser.js("""
+      for (const [id, tag, attrs] of arguments[0]) {
+        const e = document.createElement(tag);
+        e.id = id;
+        for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+        document.body.append(e);
+      }
+      return true;""", kinds)
+    for kind, _, _ in kinds:
+        box = browser.wait(BOX.replace("ID", repr(kind)), f"the {kind} widget with data")
+        grows = kind == "competition"
+        ok = box["reserved"] - 2 <= box["content"] and (grows or box["content"] <= box["reserved"])
+        assert ok, (f"{kind}: the widget is {box['content']:.2f} px tall but src/embed/loader.js reserves "
+                    f"{box['reserved']:.0f} px: update the reserved height")
+    print("test loader: every kind and size fills the height reserved for it ... ok"); passed += 1
+    # (The listing page has no icon: the browser's request for /favicon.ico is not the widget's.)
+    errors = [l for l in browser.logs() if l.get("level") == "SEVERE" and "/favicon.ico" not in l["message"]]
+    assert not errors, "loader page errors:\n" + "\n".join(l["message"] for l in errors)
+    return passed
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--page", required=True)
@@ -152,6 +259,23 @@ def main():
         errors = [l for l in browser.logs() if l.get("level") == "SEVERE"]
         assert not errors, "page errors:\n" + "\n".join(l["message"] for l in errors)
         print("test release: no page errors under a strict CSP ... ok"); passed += 1
+        settings = browser.js("const d = document.querySelector('script[data-gateway]').dataset; "
+                              "return { gateway: d.gateway, host: d.host, port: d.port, tls: d.tls, key: d.key }")
+        order = browser.js("""
+          const nav = performance.getEntriesByType('navigation')[0];
+          const wasm = performance.getEntriesByType('resource').filter((r) => r.name.endsWith('/courtside_bg.wasm'));
+          return { load: nav.loadEventStart, wasm: wasm.map((r) => r.startTime),
+                   reserved: getComputedStyle(document.getElementById('board')).minHeight,
+                   preconnect: [...document.querySelectorAll('link[rel=preconnect]')].map((l) => [l.href, l.crossOrigin]) };""")
+        assert len(order["wasm"]) == 1 and order["wasm"][0] >= order["load"], f"the wasm must be fetched once, after the load event: {order}"
+        assert order["reserved"] not in ("0px", "auto"), f"the loader's stylesheet did not apply under the strict CSP: {order}"
+        gateway = urllib.parse.urlsplit(settings["gateway"])
+        socket_origin = f"{'http' if settings['tls'] in ('false', '0') else 'https'}://{settings['host']}:{settings['port']}/"
+        hints = {href: cors for href, cors in order["preconnect"]}
+        assert len(hints) == len(order["preconnect"]) == 2 and hints.get(socket_origin, "") is None \
+            and hints.get(f"{gateway.scheme}://{gateway.netloc}/") in ("", "anonymous"), (
+            f"preconnect hints {order['preconnect']}: expected the gateway's (crossorigin) and {socket_origin}")
+        print("test release: the wasm comes after the page's load event; preconnect hints, reserved height under the CSP ... ok"); passed += 1
         if args.hostile:
             clean = browser.js(MEASURE)
             browser.go(f"{args.hostile}?match={match_id}")
@@ -176,6 +300,7 @@ def main():
             errors = [l for l in browser.logs() if l.get("level") == "SEVERE"]
             assert not errors, "hostile page errors:\n" + "\n".join(l["message"] for l in errors)
             print("test hostile: no page errors ... ok"); passed += 1
+        passed += check_loading(browser, args.page, settings, match_id)
     finally:
         browser.close()
     print(f"test result: ok. {passed} passed; 0 failed")
