@@ -66,4 +66,10 @@ if ! "$TOOLS/node_modules/.bin/wasm-opt" --version 2>/dev/null | grep -q 'versio
   mkdir -p "$TOOLS"
   (cd "$TOOLS" && npm install --no-audit --no-fund --silent binaryen@132 >/dev/null)
 fi
-say "tools ready: $(wasm-bindgen --version), $(trunk --version), wasm-opt $("$TOOLS/node_modules/.bin/wasm-opt" --version | awk '{print $3}'), $(chromium --version 2>/dev/null | awk '{print $1, $2}')"
+# The release build minifies the wasm-bindgen glue with esbuild (scripts/build-release.sh).
+if ! "$TOOLS/node_modules/.bin/esbuild" --version 2>/dev/null | grep -q '^0\.25\.'; then
+  say "installing esbuild 0.25 from npm (minifies the JS glue of the release build)"
+  mkdir -p "$TOOLS"
+  (cd "$TOOLS" && npm install --no-audit --no-fund --silent esbuild@0.25 >/dev/null)
+fi
+say "tools ready: $(wasm-bindgen --version), $(trunk --version), wasm-opt $("$TOOLS/node_modules/.bin/wasm-opt" --version | awk '{print $3}'), esbuild $("$TOOLS/node_modules/.bin/esbuild" --version), $(chromium --version 2>/dev/null | awk '{print $1, $2}')"

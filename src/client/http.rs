@@ -1,10 +1,14 @@
-//! `fetch` with a deadline, for channel auth and snapshots.
+//! `fetch` with a deadline, for channel auth and snapshots, on gloo-net's `http` module: the
+//! request (method, headers, body, abort signal) is built and sent by gloo-net; the body is
+//! parsed by the browser's own `Response.json()` (no JSON parser in the wasm) and decoded with
+//! serde-wasm-bindgen.
 
 use super::json::from_js;
+use gloo_net::http::{Method, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, Headers, Request, RequestInit, Response};
+use web_sys::AbortController;
 
 /// How a request ended.
 pub enum HttpResult<T> {
@@ -17,32 +21,33 @@ pub enum HttpResult<T> {
 
 const TIMEOUT_MS: i32 = 10_000;
 
-async fn send(url: &str, method: &str, body: Option<&str>, bearer: Option<&str>) -> Result<Response, String> {
+async fn send(url: &str, method: Method, body: Option<&str>, bearer: Option<&str>) -> Result<Response, String> {
     let window = web_sys::window().ok_or("no window")?;
-    let headers = Headers::new().map_err(|_| "headers")?;
-    let _ = headers.set("Accept", "application/json");
+    // gloo-net rebuilds the URL from its path and its query parameters (joining a query already
+    // in the URL with `&` and its own, even when it has none): the query goes in as parameters,
+    // so that the URL sent is the URL given.
+    let (path, query) = url.split_once('?').unwrap_or((url, ""));
+    let mut builder = RequestBuilder::new(path)
+        .method(method)
+        .query(query.split('&').filter(|p| !p.is_empty()).map(|p| p.split_once('=').unwrap_or((p, ""))))
+        .header("Accept", "application/json");
     if body.is_some() {
-        let _ = headers.set("Content-Type", "application/x-www-form-urlencoded");
+        builder = builder.header("Content-Type", "application/x-www-form-urlencoded");
     }
     if let Some(token) = bearer {
-        let _ = headers.set("Authorization", &format!("Bearer {token}"));
-    }
-    let init = RequestInit::new();
-    init.set_method(method);
-    init.set_headers(&headers);
-    if let Some(body) = body {
-        init.set_body(&JsValue::from_str(body));
+        builder = builder.header("Authorization", &format!("Bearer {token}"));
     }
     let abort = AbortController::new().ok();
-    if let Some(a) = &abort {
-        init.set_signal(Some(&a.signal()));
+    let builder = builder.abort_signal(abort.as_ref().map(AbortController::signal).as_ref());
+    let request = match body {
+        Some(body) => builder.body(JsValue::from_str(body)),
+        None => builder.build(),
     }
-    let request = Request::new_with_str_and_init(url, &init).map_err(|_| format!("bad URL {url}"))?;
+    .map_err(|_| format!("bad URL {url}"))?;
     let deadline = abort.map(|a| Deadline::new(&window, move || a.abort()));
-    let result = JsFuture::from(window.fetch_with_request(&request)).await;
+    let result = request.send().await;
     drop(deadline);
-    let response = result.map_err(|_| "network error or timeout".to_string())?;
-    response.dyn_into::<Response>().map_err(|_| "not a response".into())
+    result.map_err(|_| "network error or timeout".to_string())
 }
 
 /// Aborts the request after [`TIMEOUT_MS`] unless dropped first; dropping it clears the timer
@@ -77,7 +82,7 @@ async fn json_body<T: DeserializeOwned>(response: Response) -> HttpResult<T> {
 }
 
 async fn raw_body(response: Response) -> HttpResult<JsValue> {
-    let body = match response.json() {
+    let body = match web_sys::Response::from(response).json() {
         Ok(p) => JsFuture::from(p).await,
         Err(e) => Err(e),
     };
@@ -101,7 +106,7 @@ pub fn decode<T: DeserializeOwned>(answer: HttpResult<JsValue>) -> HttpResult<T>
 
 /// GET a JSON body, parsed by the browser but not decoded.
 pub async fn get_raw(url: &str, bearer: Option<&str>) -> HttpResult<JsValue> {
-    match send(url, "GET", None, bearer).await {
+    match send(url, Method::GET, None, bearer).await {
         Ok(r) if r.ok() => raw_body(r).await,
         Ok(r) => HttpResult::Status(r.status()),
         Err(e) => HttpResult::Failed(e),
@@ -118,7 +123,7 @@ pub async fn post_form<T: DeserializeOwned>(url: &str, form: &[(&str, &str)], be
         body.push('=');
         body.push_str(&String::from(js_sys::encode_uri_component(v)));
     }
-    match send(url, "POST", Some(&body), bearer).await {
+    match send(url, Method::POST, Some(&body), bearer).await {
         Ok(r) if r.ok() => json_body(r).await,
         Ok(r) => HttpResult::Status(r.status()),
         Err(e) => HttpResult::Failed(e),

@@ -121,11 +121,12 @@ impl Mounted {
 }
 
 /// A required positive-integer attribute.
-fn positive(host: &web_sys::HtmlElement, name: &str) -> Result<u64, String> {
+/// `kind` is the element's name (the one it was defined with: the same as its `localName`).
+fn positive(host: &web_sys::HtmlElement, kind: &str, name: &str) -> Result<u64, String> {
     let raw = host.get_attribute(name).unwrap_or_default();
     match raw.trim().parse::<u64>() {
         Ok(v) if v > 0 => Ok(v),
-        _ => Err(format!("<{} {name}=\"{raw}\">: {name} must be a positive number", host.local_name())),
+        _ => Err(format!("<{kind} {name}=\"{raw}\">: {name} must be a positive number")),
     }
 }
 
@@ -158,9 +159,10 @@ fn seconds(host: &web_sys::HtmlElement, name: &str, default: u32, range: std::op
 
 thread_local! {
     /// Override texts and label sets built from them, kept for the page's life and shared by
-    /// every element with the same overrides, so re-mounting does not grow memory.
+    /// every element with the same language and overrides, so re-mounting does not grow memory.
     static INTERNED: RefCell<Vec<&'static str>> = const { RefCell::new(Vec::new()) };
-    static CUSTOM_LABELS: RefCell<Vec<&'static Labels>> = const { RefCell::new(Vec::new()) };
+    static CUSTOM_LABELS: RefCell<Vec<(&'static str, Vec<(usize, &'static str)>, &'static Labels)>> =
+        const { RefCell::new(Vec::new()) };
 }
 
 fn intern(value: &str) -> &'static str {
@@ -183,29 +185,36 @@ fn labels_for(host: &web_sys::HtmlElement) -> &'static Labels {
         .or_else(|| web_sys::window().and_then(|w| w.navigator().language()))
         .unwrap_or_default();
     let base = for_lang(&lang);
-    let mut wanted = base.clone();
-    let mut overridden = false;
-    for name in labels::OVERRIDABLE {
+    // The overrides as (slot, interned text): a set of labels is known by its base language
+    // and these, so finding one again compares a few pointers, not every text.
+    let mut overrides = Vec::new();
+    for (slot, name) in labels::OVERRIDABLE.iter().enumerate() {
         let Some(value) = host.get_attribute(&format!("label-{name}")) else { continue };
         let value = value.trim();
         if value.is_empty() || value.len() > 80 {
             continue;
         }
-        if let Some(slot) = labels::override_slot(&mut wanted, name) {
-            *slot = intern(value);
-            overridden = true;
-        }
+        overrides.push((slot, intern(value)));
     }
-    if !overridden {
+    if overrides.is_empty() {
         return base;
     }
     CUSTOM_LABELS.with(|c| {
         let mut known = c.borrow_mut();
-        if let Some(l) = known.iter().copied().find(|l| **l == wanted) {
-            return l;
+        let same = |(l, o, _): &&(&'static str, Vec<(usize, &'static str)>, &'static Labels)| {
+            *l == base.lang && o.len() == overrides.len() && o.iter().zip(&overrides).all(|(a, b)| a.0 == b.0 && std::ptr::eq(a.1, b.1))
+        };
+        if let Some((_, _, l)) = known.iter().find(same) {
+            return *l;
+        }
+        let mut wanted = base.clone();
+        for (slot, value) in &overrides {
+            if let Some(s) = labels::override_slot(&mut wanted, labels::OVERRIDABLE[*slot]) {
+                *s = value;
+            }
         }
         let built: &'static Labels = Box::leak(Box::new(wanted));
-        known.push(built);
+        known.push((base.lang, overrides, built));
         built
     })
 }
@@ -248,7 +257,7 @@ pub fn mount(kind: String, host: web_sys::HtmlElement, root: web_sys::ShadowRoot
     let result = match kind.as_str() {
         "courtside-scoreboard" => mount_scoreboard(&mut mounted, &host, &settings),
         "courtside-ticker" => mount_games(&mut mounted, &host, &settings, ListScope::Live),
-        "courtside-competition" => match positive(&host, "competition") {
+        "courtside-competition" => match positive(&host, &kind, "competition") {
             Ok(c) => mount_games(&mut mounted, &host, &settings, ListScope::Competition(c)),
             Err(e) => Err(e),
         },
@@ -262,7 +271,7 @@ pub fn mount(kind: String, host: web_sys::HtmlElement, root: web_sys::ShadowRoot
 }
 
 fn mount_scoreboard(m: &mut Mounted, host: &web_sys::HtmlElement, settings: &ClientSettings) -> Result<(), String> {
-    let match_id = positive(host, "match")?;
+    let match_id = positive(host, "courtside-scoreboard", "match")?;
     let conn = client::shared(settings);
     bind_scoreboard(m, &conn, Some(host.clone()), match_id, labels_for(host), periods(host));
     Ok(())
@@ -530,17 +539,19 @@ pub fn bind_games(
             carousel.index.update(|i| *i = (*i as i64 + i64::from(delta)).rem_euclid(len) as usize);
         }
     });
-    let games = GamesView { ids: ids.into(), cards };
+    let games = GamesView { ids, cards };
     let container: web_sys::HtmlElement = m.container.clone().unchecked_into();
-    let handle = owner.with(|| match scope {
-        ListScope::Live => leptos::mount::mount_to(container, move || {
-            view! { <Ticker games=games carousel=carousel badge=badge.into() labels=labels step=step /> }.into_any()
-        }),
-        ListScope::Competition(c) => leptos::mount::mount_to(container, move || {
-            view! { <CompetitionGrid games=games badge=badge.into() labels=labels competition=c /> }.into_any()
-        }),
-    });
-    m.handle = Some(Box::new(handle));
+    // Each kind mounted as its own type (no `AnyView`): the handle is boxed either way.
+    m.handle = Some(owner.with(|| -> Box<dyn Any> {
+        match scope {
+            ListScope::Live => Box::new(leptos::mount::mount_to(container, move || {
+                view! { <Ticker games=games carousel=carousel badge=badge.into() labels=labels step=step /> }
+            })),
+            ListScope::Competition(c) => Box::new(leptos::mount::mount_to(container, move || {
+                view! { <CompetitionGrid games=games badge=badge.into() labels=labels competition=c /> }
+            })),
+        }
+    }));
     m.owner = Some(owner);
 }
 

@@ -23,35 +23,38 @@ pub fn status_line(labels: &Labels, m: &MatchState) -> String {
     s
 }
 
+/// A card for one game. One render effect for the whole card: when the game changes, the
+/// card's view is built again as plain values and patched in place (tachys compares every
+/// text and attribute and touches only what differs), instead of one effect per text and
+/// attribute: half the code (measured with twiggy), the same DOM writes.
 #[component]
-pub fn GameCard(game: Signal<MatchState>, labels: &'static Labels) -> impl IntoView {
-    let row = move |side: Side| {
+pub fn GameCard(game: RwSignal<MatchState>, labels: &'static Labels) -> impl IntoView {
+    move || game.with(|m| card(labels, m))
+}
+
+fn card(labels: &'static Labels, m: &MatchState) -> impl IntoView {
+    let live = m.status == MatchStatus::InProgress;
+    let row = |side: Side| {
         // The code when there is one (full name on hover and for screen readers), else the
         // name itself; either way isolated, so a right-to-left name cannot reorder the card.
-        let short = move || game.with(|m| format::team_short(labels, m, side));
-        let name = move || game.with(|m| format::team_name(labels, m, side));
-        let score = move || game.with(|m| format::score(m, side));
-        let class = move || {
-            game.with(|m| match (m.last_scorer == Some(side) && m.status == MatchStatus::InProgress, m.last_event_id % 2) {
-                (true, 0) => "cs-card-team cs-scored-a",
-                (true, _) => "cs-card-team cs-scored-b",
-                _ => "cs-card-team",
-            })
+        let class = match (live && m.last_scorer == Some(side), m.last_event_id % 2) {
+            (true, 0) => "cs-card-team cs-scored-a",
+            (true, _) => "cs-card-team cs-scored-b",
+            _ => "cs-card-team",
         };
         view! {
             <div class=class>
-                <abbr class="cs-code" title=name><bdi>{short}</bdi></abbr>
-                <span class="cs-card-score">{score}</span>
+                <abbr class="cs-code" title=format::team_name(labels, m, side)><bdi>{format::team_short(labels, m, side)}</bdi></abbr>
+                <span class="cs-card-score">{format::score(m, side)}</span>
             </div>
         }
     };
-    let status_class = move || game.with(|m| format!("cs-card-status {}", format::status_class(&m.status)));
     view! {
-        <article class="cs-card" data-match=move || game.with(|m| m.id.to_string()) data-status=move || game.with(|m| m.status.as_str().to_owned())>
-            <p class=status_class>
+        <article class="cs-card" data-match=m.id.to_string() data-status=m.status.as_str().to_owned()>
+            <p class=format!("cs-card-status {}", format::status_class(&m.status))>
                 <span class="cs-dot" aria-hidden="true"></span>
-                <bdi class="cs-card-status-text">{move || game.with(|m| status_line(labels, m))}</bdi>
-                {move || game.with(|m| m.delayed).then(|| view! { <span class="cs-stale">{labels.stale}</span> })}
+                <bdi class="cs-card-status-text">{status_line(labels, m)}</bdi>
+                {m.delayed.then(|| view! { <span class="cs-stale">{labels.stale}</span> })}
             </p>
             {row(Side::Home)}
             {row(Side::Away)}

@@ -5,19 +5,29 @@ use super::badge::badge_view;
 use super::game_card::GameCard;
 use super::labels::Labels;
 use crate::store::{Badge, MatchState};
+use leptos::either::Either;
 use leptos::prelude::*;
 use std::collections::HashMap;
 
 /// The games to show: ids in order, and each game's own signal.
 #[derive(Clone, Copy)]
 pub struct GamesView {
-    pub ids: Signal<Vec<u64>>,
+    pub ids: RwSignal<Vec<u64>>,
     pub cards: StoredValue<HashMap<u64, RwSignal<MatchState>>>,
 }
 
 impl GamesView {
     fn card(&self, id: u64, labels: &'static Labels) -> impl IntoView {
-        self.cards.with_value(|c| c.get(&id).copied()).map(|game| view! { <GameCard game=game.into() labels=labels /> })
+        self.cards.with_value(|c| c.get(&id).copied()).map(|game| view! { <GameCard game=game labels=labels /> })
+    }
+
+    /// The cards in order, keyed by match id: the one list the ticker and the grid share.
+    fn list(self, labels: &'static Labels) -> impl IntoView {
+        view! {
+            <For each=move || self.ids.get() key=|id| *id let:id>
+                {self.card(id, labels)}
+            </For>
+        }
     }
 }
 
@@ -45,6 +55,7 @@ pub fn Ticker(
     let track_transform = move || format!("translateX(calc({} * (-1 * var(--cs-card-step, 212px))))", index());
     let position = move || if count() == 0 { String::new() } else { format!("{} {} {}", index() + 1, labels.slide_of, count()) };
     let swipe_start = StoredValue::new(None::<i32>);
+    let any = Memo::new(move |_| count() > 0);
     view! {
         <section
             class="cs-ticker"
@@ -76,44 +87,38 @@ pub fn Ticker(
                 <span class="cs-position" aria-live="polite">{position}</span>
                 {badge_view(badge, labels)}
             </header>
-            <Show
-                when=move || { count() > 0 }
-                fallback=move || view! { <p class="cs-message">{labels.no_games}</p> }
-            >
-                <div class="cs-carousel">
-                    <button class="cs-nav cs-prev" type="button" aria-label=labels.previous on:click=move |_| step.run(-1)>"‹"</button>
-                    <div class="cs-viewport">
-                        <div class="cs-track" style:transform=track_transform>
-                            <For each=move || games.ids.get() key=|id| *id let:id>
-                                {games.card(id, labels)}
-                            </For>
+            // Built again only when the list goes from empty to not or back (what `<Show>` did).
+            {move || if any.get() {
+                Either::Left(view! {
+                    <div class="cs-carousel">
+                        <button class="cs-nav cs-prev" type="button" aria-label=labels.previous on:click=move |_| step.run(-1)>"‹"</button>
+                        <div class="cs-viewport">
+                            <div class="cs-track" style:transform=track_transform>{games.list(labels)}</div>
                         </div>
+                        <button class="cs-nav cs-next" type="button" aria-label=labels.next on:click=move |_| step.run(1)>"›"</button>
                     </div>
-                    <button class="cs-nav cs-next" type="button" aria-label=labels.next on:click=move |_| step.run(1)>"›"</button>
-                </div>
-            </Show>
+                })
+            } else {
+                Either::Right(view! { <p class="cs-message">{labels.no_games}</p> })
+            }}
         </section>
     }
 }
 
 #[component]
 pub fn CompetitionGrid(games: GamesView, badge: Signal<Badge>, labels: &'static Labels, competition: u64) -> impl IntoView {
+    let any = Memo::new(move |_| games.ids.with(|ids| !ids.is_empty()));
     view! {
         <section class="cs-competition" lang=labels.lang aria-label=format!("{} {competition}", labels.competition)>
             <header class="cs-head">
                 <span class="cs-status">{format!("{} {competition}", labels.competition)}</span>
                 {badge_view(badge, labels)}
             </header>
-            <Show
-                when=move || games.ids.with(|ids| !ids.is_empty())
-                fallback=move || view! { <p class="cs-message">{labels.no_games}</p> }
-            >
-                <div class="cs-grid">
-                    <For each=move || games.ids.get() key=|id| *id let:id>
-                        {games.card(id, labels)}
-                    </For>
-                </div>
-            </Show>
+            {move || if any.get() {
+                Either::Left(view! { <div class="cs-grid">{games.list(labels)}</div> })
+            } else {
+                Either::Right(view! { <p class="cs-message">{labels.no_games}</p> })
+            }}
         </section>
     }
 }
