@@ -120,6 +120,9 @@ say "3/4 release build (scripts/build-release.sh: nightly build-std, wasm-opt -O
 for f in courtside_bg.wasm courtside.js loader.js; do
   printf '  %-18s %7d B  %6d B gzip -9\n' "$f" "$(stat -c %s "target/release-dist/$f")" "$(gzip -9c "target/release-dist/$f" | wc -c)"
 done
+# Sizes only fall: over its budget (size-budget.json), the build fails.
+"$ROOT/scripts/size-budget.sh" target/release-dist || die "the release build is over its size budget (size-budget.json)"
+echo "test result: ok. 1 passed; 0 failed" >>"$results"   # the size budget, counted with the rest
 
 say "4/4 the release build in headless Chromium (strict CSP, live event, no page errors, the hostile page)"
 site="$ROOT/target/release-check"
