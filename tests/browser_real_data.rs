@@ -9,11 +9,15 @@ use courtside::embed::settings::Settings;
 use courtside::ui::labels::EN;
 use courtside::wire::Access;
 use std::time::Duration;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
+
+#[path = "support/browser.rs"]
+mod support;
+use support::{demo_publish, document, eventually, mount, shadow_text, tick};
 
 /// The league (demo mode), which also plays the stats API for the two below.
 const LEAGUE: &str = env!("COURTSIDE_E2E_GATEWAY");
@@ -40,30 +44,6 @@ fn setup() {
     courtside::embed::define();
 }
 
-fn document() -> web_sys::Document {
-    web_sys::window().unwrap().document().unwrap()
-}
-
-async fn tick(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms).unwrap();
-    });
-    JsFuture::from(promise).await.unwrap();
-}
-
-async fn eventually<T>(what: &str, limit: Duration, mut probe: impl FnMut() -> Option<T>) -> T {
-    let start = js_sys::Date::now();
-    loop {
-        if let Some(v) = probe() {
-            return v;
-        }
-        if js_sys::Date::now() - start > limit.as_millis() as f64 {
-            panic!("timed out after {limit:?} waiting for {what}");
-        }
-        tick(25).await;
-    }
-}
-
 fn random_match_id() -> u64 {
     600_000 + (js_sys::Math::random() * 300_000.0) as u64
 }
@@ -71,32 +51,9 @@ fn random_match_id() -> u64 {
 /// `/demo/publish` on the league: set a hand-made match's score and publish it, or (with
 /// `garble`) publish a broken payload while the league's truth moves on.
 async fn publish(match_id: u64, home: u32, away: u32, garble: Option<&str>) {
-    let init = web_sys::RequestInit::new();
-    init.set_method("POST");
-    let headers = web_sys::Headers::new().unwrap();
-    headers.set("Content-Type", "application/json").unwrap();
-    headers.set("Authorization", &format!("Bearer {DEMO_TOKEN}")).unwrap();
-    init.set_headers(&headers);
     let garble = garble.map(|g| format!(r#","garble":"{g}""#)).unwrap_or_default();
     let body = format!(r#"{{"match_id":{match_id},"home_score":{home},"away_score":{away},"kind":"2pt_made"{garble}}}"#);
-    init.set_body(&JsValue::from_str(&body));
-    let req = web_sys::Request::new_with_str_and_init(&format!("{LEAGUE}/demo/publish"), &init).unwrap();
-    let resp: web_sys::Response =
-        JsFuture::from(web_sys::window().unwrap().fetch_with_request(&req)).await.unwrap().unchecked_into();
-    assert!(resp.ok(), "publish answered {}", resp.status());
-}
-
-fn mount(tag: &str, attrs: &[(&str, &str)]) -> web_sys::Element {
-    let el = document().create_element(tag).unwrap();
-    for (k, v) in attrs {
-        el.set_attribute(k, v).unwrap();
-    }
-    document().body().unwrap().append_child(&el).unwrap();
-    el
-}
-
-fn shadow_text(el: &web_sys::Element, selector: &str) -> Option<String> {
-    el.shadow_root()?.query_selector(selector).ok()??.text_content()
+    demo_publish(LEAGUE, DEMO_TOKEN, &body).await;
 }
 
 fn text(root: &web_sys::Element, selector: &str) -> Option<String> {
