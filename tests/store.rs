@@ -322,5 +322,16 @@ mod lists {
         assert_eq!(g.home.as_ref().and_then(|t| t.name.as_deref()), Some("H"), "names arrive");
         assert_eq!((g.home_score, g.last_event_id, g.periods), (2, 50, Some(4)), "the push is kept, the snapshot's periods win");
         assert_eq!(l.apply_match_snapshot(&snap(77, 4, "in_progress", 1), 20), ListChange::None, "unlisted games are not added");
+        // The usual order: the push's own event is in the snapshot too (same id, same scores),
+        // and only the names are new. That is a change the card must show.
+        let late = MatchMessage::Event(courtside::store::EventReceived { match_id: 12, ..event(60, 3, 0, "in_progress") });
+        l.apply_message(&late, 30);
+        let shown = l.get(12).unwrap().state.clone();
+        let mut same = snap(12, 4, "in_progress", 3);
+        same.last_event = shown.last_event.clone();
+        same.current_period = shown.period;
+        same.current_clock = shown.clock.clone();
+        assert_eq!(l.apply_match_snapshot(&same, 31), ListChange::Updated(12), "names alone are a change");
+        assert_eq!(l.apply_match_snapshot(&same, 32), ListChange::None, "the same snapshot again is not");
     }
 }

@@ -162,6 +162,9 @@ impl MatchState {
         if s.id != self.id {
             return Applied::Ignored;
         }
+        // What the snapshot changes is judged against the state before any of it: names that
+        // arrive with scores already known are a change too (a game that joined through a push).
+        let before = self.clone();
         // Names, rosters and schedule are always taken: they are not part of the live stream.
         // A snapshot that lacks them (a mirror that never saw a read API) keeps what is known.
         if s.home_team.is_some() {
@@ -181,14 +184,13 @@ impl MatchState {
             self.scheduled_at.clone_from(&s.scheduled_at);
         }
         self.delayed = s.delayed;
-        let first = !self.has_snapshot;
         self.has_snapshot = true;
         let snapshot_event_id = s.last_event.as_ref().map_or(0, |e| e.id);
         if snapshot_event_id < self.last_event_id {
-            // Pushed events overtook this snapshot while it was in flight: keep them.
-            return if first { Applied::Changed } else { Applied::Stale };
+            // Pushed events overtook this snapshot while it was in flight: keep them (and
+            // whatever names and schedule it brought).
+            return if *self == before { Applied::Stale } else { Applied::Changed };
         }
-        let before = self.clone();
         self.last_event_id = snapshot_event_id;
         self.home_score = s.home_score;
         self.away_score = s.away_score;
