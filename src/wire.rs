@@ -310,8 +310,3 @@ pub fn status_channels(access: Access, match_id: u64, competition_id: Option<u64
     out.push(games_channel(access));
     out
 }
-
-/// A channel name's match id (`private-match.12` or `match.12` → 12).
-pub fn match_of_channel(channel: &str) -> Option<u64> {
-    channel.strip_prefix("private-").unwrap_or(channel).strip_prefix("match.")?.parse().ok()
-}

@@ -41,6 +41,9 @@ pub struct Backend {
     pub snapshots: Snapshots,
     pub directory: DirectoryHandle,
     pub cache: ResponseCache,
+    /// The stats API's HTTP client, one per process (its limits are per client): auth,
+    /// reads and the relay's refreshes all go through it.
+    pub upstream: Option<Arc<UpstreamClient>>,
     failures: FailureLog,
     /// The channel allow-list, for filtering lists by the same policy as single matches.
     channels: Vec<String>,
@@ -71,7 +74,7 @@ impl Backend {
             (_, None, Some(u)) => ChannelAuth::Upstream(u.clone()),
             (_, None, None) => unreachable!("Config::parse requires app credentials or an upstream"),
         };
-        let snapshots = match (league, mirror, upstream) {
+        let snapshots = match (league, mirror, upstream.clone()) {
             (Some(l), _, _) => Snapshots::League(l),
             (None, Some(m), reads) => Snapshots::Mirror(m, reads),
             (None, None, Some(u)) => Snapshots::ReadApi(u),
@@ -81,6 +84,7 @@ impl Backend {
             auth,
             snapshots,
             directory,
+            upstream,
             cache: ResponseCache::new(std::time::Duration::from_millis(config.cache_ttl_ms)),
             failures: FailureLog::new(),
             channels: config.channels.clone(),

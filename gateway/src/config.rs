@@ -185,6 +185,17 @@ pub struct Config {
     pub demo_token: Option<Secret>,
 }
 
+/// `ws(s)://host:port` → (tls, host, port): `STATS_API_SOCKET`, checked here at start and read
+/// by the relay.
+pub fn parse_socket(s: &str) -> Option<(bool, &str, u16)> {
+    let (tls, rest) = match s.strip_prefix("wss://") {
+        Some(r) => (true, r),
+        None => (false, s.strip_prefix("ws://")?),
+    };
+    let (host, port) = rest.trim_end_matches('/').rsplit_once(':')?;
+    Some((tls, host, port.parse().ok()?))
+}
+
 /// A configuration problem, naming the variable.
 #[derive(Debug, PartialEq, Eq)]
 pub struct ConfigError(pub String);
@@ -295,8 +306,7 @@ impl Config {
                     return Err(ConfigError("STATS_API_MATCH_PATH must contain {id}".into()));
                 }
                 let socket = env("STATS_API_SOCKET").unwrap_or_else(|| "wss://stats-api.ds2.app:443".into());
-                let host_port = socket.strip_prefix("wss://").or_else(|| socket.strip_prefix("ws://"));
-                if !host_port.is_some_and(|hp| hp.rsplit_once(':').is_some_and(|(h, p)| !h.is_empty() && p.parse::<u16>().is_ok())) {
+                if parse_socket(&socket).is_none_or(|(_, host, _)| host.is_empty()) {
                     return Err(ConfigError("STATS_API_SOCKET must be ws(s)://HOST:PORT".into()));
                 }
                 let key = env("STATS_API_KEY").unwrap_or_else(|| "stats-admin-public-key".into());

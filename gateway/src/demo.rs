@@ -3,7 +3,7 @@
 //! demo can run the real chain: league → relay → the site's Pusher servers → the page.
 
 use crate::app::{now_ms, AppState};
-use crate::config::Mode;
+use crate::config::{Mode, Secret};
 use crate::error::{ApiError, Form, JsonBody, Path, Query};
 use crate::league::{League, Match};
 use crate::publisher::Publisher;
@@ -70,10 +70,15 @@ fn garble(data: &mut Value, how: &str) -> Result<(), ApiError> {
 /// answers 404 as if it did not exist.
 fn operator(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
     let expected = state.inner().config.demo_token.as_ref().ok_or(ApiError::NotFound("not enabled"))?;
+    bearer_is(headers, expected, "the demo token is required (COURTSIDE_DEMO_TOKEN)")
+}
+
+/// The request's Bearer is `expected` (compared in constant time), or a 401 saying `refusal`.
+fn bearer_is(headers: &HeaderMap, expected: &Secret, refusal: &'static str) -> Result<(), ApiError> {
     let given = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
     match given {
         Some(t) if crate::tokens::constant_time_eq(t.as_bytes(), expected.0.as_bytes()) => Ok(()),
-        _ => Err(ApiError::Unauthorized("the demo token is required (COURTSIDE_DEMO_TOKEN)")),
+        _ => Err(ApiError::Unauthorized(refusal)),
     }
 }
 
@@ -124,11 +129,8 @@ pub async fn run_league(state: AppState) {
 fn stats_caller(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
     let config = &state.inner().config;
     let expected = config.demo_stats_token.as_ref().filter(|_| config.mode == Mode::Demo).ok_or(ApiError::NotFound("not enabled"))?;
-    let given = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
-    match given {
-        Some(t) if crate::tokens::constant_time_eq(t.as_bytes(), expected.0.as_bytes()) => Ok(()),
-        _ => Err(ApiError::Unauthorized("Unauthenticated.")),
-    }
+    // Laravel's own words for a missing or wrong token.
+    bearer_is(headers, expected, "Unauthenticated.")
 }
 
 #[derive(Deserialize)]

@@ -13,7 +13,7 @@
 
 use crate::adapter;
 use crate::app::AppState;
-use crate::config::{Config, Mode, Secret};
+use crate::config::{parse_socket, Config, Mode, Secret};
 use crate::lease::{self, Lease};
 use crate::mirror::{Mirror, Pushed};
 use crate::publisher::{BatchEvent, Publisher};
@@ -23,7 +23,6 @@ use courtside::store::MatchMessage;
 use courtside::wire::{self, Access, RelayStatus};
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, watch};
 
@@ -86,7 +85,7 @@ pub async fn run(state: AppState) {
         .channels(config.upstream_channels.clone())
         .tune(|c| c.backoff_cap_ms = 5_000);
     let _handle = pusher_client::spawn(socket, tx);
-    let reads = Arc::new(UpstreamClient::new(up));
+    let Some(reads) = inner.backend.upstream.clone() else { return };
     let stats = inner.relay_stats.clone();
     let publisher = config.app.clone().map(|app| Publisher::new(&config.pusher_http_url, app));
     let (leader_tx, mut leader_rx) = watch::channel(false);
@@ -269,14 +268,4 @@ async fn hold_lease(url: String, me: String, leader: watch::Sender<bool>) {
             let _ = leader.send_if_modified(|v| std::mem::replace(v, false));
         }
     }
-}
-
-/// `ws(s)://host:port` → (tls, host, port).
-fn parse_socket(s: &str) -> Option<(bool, &str, u16)> {
-    let (tls, rest) = match s.strip_prefix("wss://") {
-        Some(r) => (true, r),
-        None => (false, s.strip_prefix("ws://")?),
-    };
-    let (host, port) = rest.trim_end_matches('/').rsplit_once(':')?;
-    Some((tls, host, port.parse().ok()?))
 }

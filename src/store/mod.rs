@@ -9,7 +9,7 @@ pub mod view;
 pub use game_list::{GameList, ListChange, ListScope, ListedMatch};
 pub use match_state::{Applied, MatchState, Side};
 pub use view::{Availability, Badge, MatchView};
-pub use payload::{EventReceived, MatchList, MatchListBody, MatchSnapshot, MatchStatus, Player, StatEvent, StatusChanged, Team};
+pub use payload::{EventReceived, MatchList, MatchSnapshot, MatchStatus, Player, StatEvent, StatusChanged, Team};
 
 /// A message on a match's channel, decoded.
 #[derive(Debug, Clone, PartialEq)]

@@ -2,6 +2,3 @@
 //! the store's readers. Nothing is redefined.
 
 pub use crate::wire::{EventReceived, MatchList, MatchSnapshot, MatchStatus, Player, StatEvent, StatusChanged, Team};
-
-/// `GET /api/matches?…`, by its older name.
-pub type MatchListBody = MatchList;
