@@ -72,4 +72,12 @@ if ! "$TOOLS/node_modules/.bin/esbuild" --version 2>/dev/null | grep -q '^0\.25\
   mkdir -p "$TOOLS"
   (cd "$TOOLS" && npm install --no-audit --no-fund --silent esbuild@0.25 >/dev/null)
 fi
+# The JS API's checks: its types (tsc), and parity with the stack the stats API's documentation
+# prescribes (pusher-js + laravel-echo, the versions bench/compare.sh measures against).
+if ! { [[ -f $TOOLS/node_modules/typescript/package.json ]] && grep -q '"version": "5\.9\.' "$TOOLS/node_modules/typescript/package.json" \
+  && [[ -f $TOOLS/node_modules/pusher-js/dist/web/pusher.min.js && -f $TOOLS/node_modules/laravel-echo/dist/echo.iife.js ]]; }; then
+  say "installing typescript 5.9, pusher-js 8.6.0 and laravel-echo 2.5.0 from npm (the JS API's type check and parity test)"
+  mkdir -p "$TOOLS"
+  (cd "$TOOLS" && npm install --no-audit --no-fund --silent typescript@5.9 pusher-js@8.6.0 laravel-echo@2.5.0 >/dev/null)
+fi
 say "tools ready: $(wasm-bindgen --version), $(trunk --version), wasm-opt $("$TOOLS/node_modules/.bin/wasm-opt" --version | awk '{print $3}'), esbuild $("$TOOLS/node_modules/.bin/esbuild" --version), $(chromium --version 2>/dev/null | awk '{print $1, $2}')"

@@ -6,12 +6,15 @@
 //! - [`store`]: pure match state and its reducer;
 //! - `client` (browser only): drives the engine with a web-sys WebSocket, timers and fetch;
 //! - `ui` (browser only): Leptos components that render store state;
-//! - `embed` (browser only): custom elements, configuration and mounting.
+//! - `embed` (browser only): custom elements, configuration and mounting;
+//! - `api` (browser only): what the JavaScript API (`api.js`, shaped like Laravel Echo) calls.
 
 pub mod protocol;
 pub mod store;
 pub mod wire;
 
+#[cfg(target_arch = "wasm32")]
+pub mod api;
 #[cfg(target_arch = "wasm32")]
 pub mod client;
 #[cfg(target_arch = "wasm32")]

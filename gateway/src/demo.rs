@@ -37,8 +37,13 @@ fn with_league<T>(l: &Mutex<League>, f: impl FnOnce(&mut League) -> T) -> T {
 #[derive(Deserialize)]
 struct PublishRequest {
     match_id: u64,
+    #[serde(default)]
     home_score: u32,
+    #[serde(default)]
     away_score: u32,
+    /// Publish `status.changed` to this status instead of an event (a match this route made).
+    #[serde(default)]
+    status: Option<courtside::wire::MatchStatus>,
     #[serde(default)]
     kind: Option<String>,
     /// Publish a broken payload instead (the league's state still moves): `wrong_types`,
@@ -89,6 +94,12 @@ async fn demo_publish(
     JsonBody(req): JsonBody<PublishRequest>,
 ) -> Result<Json<Value>, ApiError> {
     operator(&state, &headers)?;
+    if let Some(status) = req.status {
+        let publication = with_league(league(&state)?, |l| l.manual_status(req.match_id, status))
+            .ok_or(ApiError::BadRequest("status: only a match made by this route can change status"))?;
+        publisher(&state)?.publish(&publication).await.map_err(ApiError::BadGateway)?;
+        return Ok(Json(publication.data));
+    }
     let kind: &'static str = match req.kind.as_deref() {
         None | Some("2pt_made") => "2pt_made",
         Some("3pt_made") => "3pt_made",

@@ -361,6 +361,14 @@ impl League {
         m.last_event = Some(event.clone());
         event_publication(m, event)
     }
+
+    /// Move a hand-made match (one [`League::manual_event`] created) to `status` and publish
+    /// the change; `None` for a match the simulation plays or does not know.
+    pub fn manual_status(&mut self, id: u64, status: MatchStatus) -> Option<Publication> {
+        let m = self.matches.get_mut(&id).filter(|m| m.manual)?;
+        let previous = std::mem::replace(&mut m.status, status);
+        Some(status_publication(m, previous))
+    }
 }
 
 fn event_publication(m: &Match, event: StatEvent) -> Publication {
@@ -503,5 +511,17 @@ mod tests {
         let before = l.get(9001).unwrap().last_event.as_ref().unwrap().id;
         l.tick(1_000_000);
         assert_eq!(l.get(9001).unwrap().last_event.as_ref().unwrap().id, before, "simulation leaves it alone");
+    }
+
+    #[test]
+    fn manual_status_changes_only_hand_made_matches() {
+        let mut l = League::new(3, (10, 10), 1, 0);
+        assert!(l.manual_status(9001, MatchStatus::Finished).is_none(), "unknown match");
+        let played = l.all().first().map(|m| m.id).unwrap();
+        assert!(l.manual_status(played, MatchStatus::Finished).is_none(), "the simulation's own match");
+        l.manual_event(9001, 2, 0, "2pt_made", 5);
+        let p = l.manual_status(9001, MatchStatus::Finished).unwrap();
+        assert_eq!((p.name, p.data["status"].as_str(), p.data["previous_status"].as_str()), (wire::STATUS_CHANGED, Some("finished"), Some("in_progress")));
+        assert_eq!(l.get(9001).unwrap().status, MatchStatus::Finished);
     }
 }

@@ -463,6 +463,23 @@ impl Connection {
         self.drive(|e, now| e.retry(channel, now));
     }
 
+    /// Close the socket on request (the JS API's `disconnect()`); listeners stay, and the next
+    /// [`Connection::connect`] or new listener reconnects and resubscribes.
+    pub fn disconnect(self: &Rc<Self>) {
+        self.drive(|e, now| e.disconnect(now));
+    }
+
+    /// Connect again after [`Connection::disconnect`] or a fatal error; a no-op while connected
+    /// or trying.
+    pub fn connect(self: &Rc<Self>) {
+        self.drive(|e, now| e.connect(now));
+    }
+
+    /// The server's id for this socket while connected.
+    pub fn socket_id(&self) -> Option<String> {
+        self.inner.borrow().engine.socket_id().map(str::to_owned)
+    }
+
     /// Close the socket, stop the timer and remove the page listeners.
     pub fn shutdown(self: &Rc<Self>) {
         self.drive(|e, now| e.disconnect(now));

@@ -40,6 +40,19 @@ extern "C" {
     fn define_elements(mount: &js_sys::Function, css: &str);
 }
 
+/// `host: self`: the socket goes through the page's own origin (a reverse proxy, or the dev
+/// server).
+pub fn resolve_self_host(settings: &mut Settings) {
+    if settings.host == "self" {
+        if let Some(location) = web_sys::window().map(|w| w.location()) {
+            let tls = location.protocol().is_ok_and(|p| p == "https:");
+            settings.host = location.hostname().unwrap_or_default();
+            settings.tls = tls;
+            settings.port = location.port().ok().and_then(|p| p.parse().ok()).unwrap_or(if tls { 443 } else { 80 });
+        }
+    }
+}
+
 /// Read the settings from the page's `<script data-gateway …>` tag, if it has one.
 pub fn configure_from_page() -> bool {
     let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return false };
@@ -48,15 +61,7 @@ pub fn configure_from_page() -> bool {
     for p in problems {
         web_sys::console::error_1(&format!("courtside: {p}").into());
     }
-    if settings.host == "self" {
-        // The socket goes through the page's own origin (a reverse proxy, or the dev server).
-        if let Some(location) = web_sys::window().map(|w| w.location()) {
-            let tls = location.protocol().is_ok_and(|p| p == "https:");
-            settings.host = location.hostname().unwrap_or_default();
-            settings.tls = tls;
-            settings.port = location.port().ok().and_then(|p| p.parse().ok()).unwrap_or(if tls { 443 } else { 80 });
-        }
-    }
+    resolve_self_host(&mut settings);
     configure(settings);
     true
 }

@@ -30,9 +30,13 @@ const start = () => {
   const h = o.host || 'stats-api.ds2.app';
   hint(o.gateway || '/', 1);
   if (h != 'self') hint(`http${/^(false|0)$/.test(o.tls) ? '' : 's'}://${h}:${o.port || 443}`);
+  // One start per page, shared with the JS API (api.js) when the page uses both.
   const go = () => {
+    const b = Symbol.for('courtside.boot');
+    if (globalThis[b]) return;
     const w = fetch(new URL('courtside_bg.wasm', import.meta.url)); // alongside the glue, not after it
-    import('./courtside.js').then((m) => m.default({ module_or_path: w })).catch((e) => console.error('courtside: could not start', e));
+    (globalThis[b] = import('./courtside.js').then((m) => m.default({ module_or_path: w })))
+      .catch((e) => console.error('courtside: could not start', e));
   };
   o.load == 'eager' || d.readyState == 'complete' ? go() : addEventListener('load', go, { once: true });
 };

@@ -14,6 +14,6 @@ mod host_events;
 mod mounts;
 
 #[cfg(target_arch = "wasm32")]
-pub use elements::{configure_from_page, define, set_authorizer, start};
+pub use elements::{configure_from_page, define, resolve_self_host, set_authorizer, start};
 #[cfg(target_arch = "wasm32")]
-pub use mounts::{bind_games, configure, scoreboard_on, Mounted};
+pub use mounts::{bind_games, client_settings, configure, configured, scoreboard_on, Mounted};

@@ -49,7 +49,13 @@ pub fn configure(settings: Settings) {
     SETTINGS.with(|s| *s.borrow_mut() = Some(settings));
 }
 
-fn client_settings() -> Option<ClientSettings> {
+/// Whether the page's settings are set (by the script tag or the JS API's `connect`).
+pub fn configured() -> bool {
+    SETTINGS.with(|s| s.borrow().is_some())
+}
+
+/// The page's connection settings, as the client takes them.
+pub fn client_settings() -> Option<ClientSettings> {
     SETTINGS.with(|s| {
         s.borrow().as_ref().map(|s| ClientSettings {
             socket_url: s.socket_url(env!("CARGO_PKG_VERSION")),
