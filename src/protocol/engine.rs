@@ -30,13 +30,23 @@ pub struct Config {
     /// Report `Unavailable` after this long without a connection (and keep trying).
     pub unavailable_after_ms: Millis,
     /// The first reconnect waits a random time in `[0, backoff_base_ms]`; each further attempt
-    /// doubles the window up to `backoff_cap_ms`. The 1.5 s default is a trade: a large crowd
-    /// dropped at once puts about 7 % of its first attempts in any 100 ms (0.5 s: 17 %;
-    /// bench/reconnect_spread.py), while one reader waits 0.75 s on average. pusher-js's fixed
-    /// 1 s put 20–82 % of 100 readers' attempts in one 100 ms window (bench/compare.sh).
+    /// doubles the window up to `backoff_cap_ms`, and never past `backoff_outage_pct` % of the
+    /// time already spent without a connection (see [`super::backoff`]). The 1.5 s default is
+    /// a trade: 10,000 readers dropped at once put 8 % of themselves in the densest 100 ms
+    /// when the server is back within 250 ms (18 % when it stays away longer: first and second
+    /// attempts overlap), while one reader waits 0.75 s on average (tests/reconnect_spread.rs,
+    /// docs/reconnect.md). pusher-js's fixed 1 s puts every reader in the same millisecond in
+    /// that simulation, and 20–82 % of 100 readers in one 100 ms in a browser (bench/compare.sh).
     pub backoff_base_ms: Millis,
     pub backoff_cap_ms: Millis,
-    /// A connection that stayed up this long resets the backoff.
+    /// The reconnect window never exceeds this share (per cent) of the time since the
+    /// connection was lost (but is never below `backoff_base_ms`), so after the server comes
+    /// back a reader waits less than the outage lasted (or the first window, if longer).
+    /// 0 turns the bound off: the plain doubling, where a 12 s outage could cost a wait of
+    /// nearly the whole cap (29.7 s for the last of 10,000 readers, docs/reconnect.md).
+    pub backoff_outage_pct: u64,
+    /// A connection that stayed up this long resets the backoff (and its outage clock); one
+    /// that drops sooner continues the run, so a flapping server still sees the window grow.
     pub stable_after_ms: Millis,
     /// A channel whose last listener left stays subscribed this long, so a widget that
     /// comes straight back (a single-page app navigating) needs no new auth and subscribe.
@@ -56,6 +66,7 @@ impl Config {
             unavailable_after_ms: 10_000,
             backoff_base_ms: 1_500,
             backoff_cap_ms: 30_000,
+            backoff_outage_pct: 100,
             stable_after_ms: 15_000,
             linger_ms: 3_000,
             seed,
@@ -139,7 +150,8 @@ pub struct Engine {
 
 impl Engine {
     pub fn new(config: Config) -> Self {
-        let backoff = Backoff::new(config.backoff_base_ms, config.backoff_cap_ms, config.seed);
+        let backoff = Backoff::new(config.backoff_base_ms, config.backoff_cap_ms, config.seed)
+            .with_outage_pct(config.backoff_outage_pct);
         Engine {
             config,
             state: ConnectionState::Initialized,
@@ -602,7 +614,7 @@ impl Engine {
                 return;
             }
             ReconnectPlan::Immediately => 0,
-            ReconnectPlan::Backoff { floor_ms } => self.backoff.next_delay(floor_ms),
+            ReconnectPlan::Backoff { floor_ms } => self.backoff.next_delay(floor_ms, now),
         };
         if !self.online {
             self.set_state(ConnectionState::Unavailable);
