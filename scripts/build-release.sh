@@ -142,3 +142,61 @@ else
   trunk build --release --dist "$dist"
 fi
 shrink "$dist"
+
+# What a site or a developer takes from the build, besides the flat files above:
+# - loader.js and api.js minified (esbuild; export names kept);
+# - dist/courtside/VERSION/: every file, immutable (cache for a year), with its Subresource
+#   Integrity hash printed and written to integrity.txt;
+# - dist/courtside/latest/: loader.js and api.js, the files to cache briefly, loading VERSION's;
+# - dist/courtside-VERSION.tgz: the npm package (`npm pack`, offline), its entry api.js with
+#   the types in courtside.d.ts.
+publish_files() {
+  local dist=$1 bin="$TOOLS/node_modules/.bin" f
+  local version
+  version=$(awk -F'"' '/^version = /{print $2; exit}' "$ROOT/Cargo.toml")
+  [[ $version =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "no version in Cargo.toml"
+  for f in loader.js api.js; do
+    "$bin/esbuild" "$dist/$f" --minify --format=esm --log-level=warning --outfile="$dist/$f" --allow-overwrite
+  done
+  local out="$dist/courtside/$version" latest="$dist/courtside/latest"
+  rm -rf "$dist/courtside" && mkdir -p "$out" "$latest"
+  cp -r "$dist"/{loader.js,api.js,courtside.js,courtside_bg.wasm,courtside.d.ts,snippets} "$out/"
+  # The latest loader fetches the versioned files (its own URL is not theirs).
+  sed -e "s#\"./courtside.js\"#\"../$version/courtside.js\"#; s#\"courtside_bg.wasm\"#\"../$version/courtside_bg.wasm\"#" \
+    "$dist/loader.js" >"$latest/loader.js"
+  printf "export * from '../%s/api.js';\n" "$version" >"$latest/api.js"
+  grep -q "\.\./$version/courtside.js" "$latest/loader.js" && grep -q "\.\./$version/courtside_bg.wasm" "$latest/loader.js" \
+    || die "could not point the latest loader at $version (the minified loader changed shape)"
+  (cd "$out" && find . -type f ! -name integrity.txt | sort | while read -r f; do
+    printf '%s sha384-%s\n' "${f#./}" "$(openssl dgst -sha384 -binary "$f" | openssl base64 -A)"
+  done) >"$out/integrity.txt"
+  say "courtside $version: Subresource Integrity (dist/courtside/$version/integrity.txt)"
+  sed 's/^/  /' "$out/integrity.txt"
+  local pkg="$dist/npm"
+  rm -rf "$pkg" && mkdir -p "$pkg"
+  cp -r "$out"/{api.js,courtside.js,courtside_bg.wasm,courtside.d.ts,loader.js,snippets} "$pkg/"
+  cat >"$pkg/package.json" <<JSON
+{
+  "name": "courtside",
+  "version": "$version",
+  "description": "Live basketball scores: an Echo-shaped client with backfill and deduplication, and embeddable scoreboard, ticker and competition elements",
+  "license": "MIT",
+  "type": "module",
+  "main": "./api.js",
+  "types": "./courtside.d.ts",
+  "exports": {
+    ".": { "types": "./courtside.d.ts", "default": "./api.js" },
+    "./loader.js": "./loader.js",
+    "./courtside.js": "./courtside.js",
+    "./courtside_bg.wasm": "./courtside_bg.wasm",
+    "./package.json": "./package.json"
+  },
+  "files": ["api.js", "courtside.js", "courtside_bg.wasm", "courtside.d.ts", "loader.js", "snippets/"],
+  "sideEffects": ["./loader.js"]
+}
+JSON
+  (cd "$dist" && npm pack --offline --silent "$pkg" >/dev/null) || die "npm pack failed"
+  [[ -s $dist/courtside-$version.tgz ]] || die "npm pack wrote no courtside-$version.tgz"
+  say "npm package: dist/courtside-$version.tgz ($(stat -c %s "$dist/courtside-$version.tgz") B)"
+}
+publish_files "$dist"

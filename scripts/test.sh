@@ -138,6 +138,34 @@ run_logged "$RUN_DIR/release-check.log" python3 tests/release_check.py --page "h
   || { cat "$RUN_DIR/release-check.log"; die "the release build failed in Chromium"; }
 grep -E '^test result: ' "$RUN_DIR/release-check.log" >>"$results" || true
 
+say "the JS API: parity with pusher-js + laravel-echo, match state, the stats API's examples, the npm package, its types"
+version=$(awk -F'"' '/^version = /{print $2; exit}' Cargo.toml)
+cp target/release-dist/api.js tests/api/*.html tests/api/*.js "$site/"
+cp "$TOOLS/node_modules/pusher-js/dist/web/pusher.min.js" "$TOOLS/node_modules/laravel-echo/dist/echo.iife.js" "$site/"
+fill_page examples/echo-client.js "$site/echo-client.js" "$GATEWAY_PORT" "$SOCKUDO_PORT"
+cp examples/echo-api.html "$site/"
+# The package as a developer gets it: its tarball installed (offline) into a scratch project.
+project="$site/npm-project"
+mkdir -p "$project" && mv "$site/importmap.html" "$project/index.html"
+(cd "$project" && npm init -y >/dev/null && npm install --offline --no-audit --no-fund --silent "$ROOT/target/release-dist/courtside-$version.tgz") \
+  || die "the npm package did not install from target/release-dist/courtside-$version.tgz"
+# Node's ESM resolution finds the entry and its exports.
+(cd "$project" && node --input-type=module -e "
+  const m = await import('courtside');
+  const url = import.meta.resolve('courtside');
+  if (!url.endsWith('/node_modules/courtside/api.js') || typeof m.connect !== 'function' || typeof m.setAuthorizer !== 'function')
+    { console.error('bad package entry', url, Object.keys(m)); process.exit(1); }") || die "the npm package's entry does not resolve in node"
+# Its types, from the installed package (exports → types), against the README's usage.
+cp tests/types/example.ts "$project/"
+printf '%s\n' '{"compilerOptions": {"target": "es2022", "module": "es2022", "moduleResolution": "bundler", "lib": ["es2022", "dom"], "strict": true, "noEmit": true}, "files": ["example.ts"]}' >"$project/tsconfig.json"
+"$TOOLS/node_modules/.bin/tsc" -p "$project/tsconfig.json" || die "tsc: the package's types (src/api/courtside.d.ts) refuse tests/types/example.ts"
+echo "test result: ok. 2 passed; 0 failed" >>"$results"   # the package's node resolution and its types
+run_logged "$RUN_DIR/api-check.log" python3 tests/api_check.py --site "http://127.0.0.1:$PAGE_PORT/" \
+  --gateway "http://127.0.0.1:$GATEWAY_PORT" --ws-port "$SOCKUDO_PORT" --key "$PUSHER_APP_KEY" --demo-token "$DEMO_TOKEN" \
+  --import-map "http://127.0.0.1:$PAGE_PORT/npm-project/index.html" --screenshot "$ROOT/target/screens/echo-api.png" \
+  || { cat "$RUN_DIR/api-check.log"; die "the JS API failed in Chromium"; }
+grep -E '^test result: ' "$RUN_DIR/api-check.log" >>"$results" || true
+
 passed=$(awk '{for (i=1;i<=NF;i++) if ($i ~ /^passed;?$/) s+=$(i-1)} END {print s+0}' "$results")
 failed=$(awk '{for (i=1;i<=NF;i++) if ($i ~ /^failed;?$/) s+=$(i-1)} END {print s+0}' "$results")
 say "all tests passed: $passed passed, $failed failed, in $((SECONDS - started)) s"

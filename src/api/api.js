@@ -12,7 +12,7 @@ const BOOT = Symbol.for('courtside.boot'); // the loader of the widgets shares t
 const boot = () =>
   (globalThis[BOOT] ||= init({ module_or_path: new URL('courtside_bg.wasm', import.meta.url) }));
 
-export { setAuthorizer } from './courtside.js';
+export { setAuthorizer, courtsideStats } from './courtside.js';
 
 // Echo's event names: `.name` as sent, otherwise under the namespace (`App\Events\Name`).
 const format = (event, namespace) =>
