@@ -54,9 +54,22 @@ run_logged() {
   return "$rc"
 }
 
-say "1/4 native tests (protocol engine, store, gateway)"
+say "1/5 native tests (protocol engine, store, gateway)"
 run_logged "$RUN_DIR/native.log" cargo test --workspace || die "native tests failed (log: $RUN_DIR/native.log)"
 count <"$RUN_DIR/native.log"
+
+say "2/5 fuzzing: every target of fuzz/fuzz_targets for 60 s (scripts/fuzz.sh: cargo-fuzz, libFuzzer)"
+fuzz_started=$SECONDS
+set +e
+"$ROOT/scripts/fuzz.sh" 60 2>&1 | tee "$RUN_DIR/fuzz.log"
+rc=${PIPESTATUS[0]}
+set -e
+((rc == 0)) || die "fuzzing failed (log: $RUN_DIR/fuzz.log; each target's: $RUN_DIR/fuzz-TARGET.log)"
+# fuzz.sh prints a line per target that ran its time out: `  NAME: N runs in S s (…); corpus …`.
+fuzzed=$(grep -cE '^  [a-z_]+: +[0-9]+ runs in ' "$RUN_DIR/fuzz.log" || true)
+((fuzzed > 0)) || die "fuzz.sh reported no target that ran (log: $RUN_DIR/fuzz.log)"
+echo "test result: ok. $fuzzed passed; 0 failed" >>"$results"   # each fuzz target: 60 s without a crash
+say "fuzzing: $fuzzed targets in $((SECONDS - fuzz_started)) s"
 
 say "starting sockudo, the gateway and the scripted peer for the browser tests"
 cargo build -q -p courtside-peer
@@ -83,7 +96,7 @@ start_cluster_node "$NODE_B" "$REDIS_PORT"
 start_gateway_as "relay-$RELAY_PORT" "$RELAY_PORT" COURTSIDE_MODE=relay "${stats_api[@]}" \
   PUSHER_HTTP_URL="http://127.0.0.1:$NODE_A" COURTSIDE_REDIS_URL="redis://127.0.0.1:$REDIS_PORT" COURTSIDE_RELAY_ID=relay-test
 
-say "2/4 browser tests (wasm-bindgen-test, headless Chromium): end to end, and the $(grep -vc '^#' tests/scenarios.txt) fault scenarios of tests/scenarios.txt"
+say "3/5 browser tests (wasm-bindgen-test, headless Chromium): end to end, and the $(grep -vc '^#' tests/scenarios.txt) fault scenarios of tests/scenarios.txt"
 export CHROMEDRIVER=/usr/bin/chromedriver
 export WASM_BINDGEN_TEST_TIMEOUT=120
 export COURTSIDE_PEER_PORT="$PEER_PORT"
@@ -114,7 +127,7 @@ run_logged "$RUN_DIR/relay.log" env COURTSIDE_RELAY_TEST=1 COURTSIDE_RELAY_TEST_
   || die "relay cluster tests failed (log: $RUN_DIR/relay.log)"
 count <"$RUN_DIR/relay.log"
 
-say "3/4 release build (scripts/build-release.sh: nightly build-std, wasm-opt -Oz from binaryen 132)"
+say "4/5 release build (scripts/build-release.sh: nightly build-std, wasm-opt -Oz from binaryen 132)"
 "$ROOT/scripts/build-release.sh" "$ROOT/target/release-dist" >"$RUN_DIR/release.log" 2>&1 \
   || { tail -n 40 "$RUN_DIR/release.log"; die "release build failed"; }
 for f in courtside_bg.wasm courtside.js loader.js; do
@@ -124,7 +137,7 @@ done
 "$ROOT/scripts/size-budget.sh" target/release-dist || die "the release build is over its size budget (size-budget.json)"
 echo "test result: ok. 1 passed; 0 failed" >>"$results"   # the size budget, counted with the rest
 
-say "4/4 the release build in headless Chromium (strict CSP, live event, no page errors, the hostile page)"
+say "5/5 the release build in headless Chromium (strict CSP, live event, no page errors, the hostile page)"
 site="$ROOT/target/release-check"
 rm -rf "$site" && mkdir -p "$site"
 stage_widget target/release-dist "$site"
