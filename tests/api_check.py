@@ -6,7 +6,7 @@
    uses), must make the same callbacks with the same data in the same order, through
    listen, stopListening, leave and disconnect;
 2. match(id).subscribe: the reduced state, backfilled from a snapshot, one call per change,
-   nothing after unsubscribe, unknown matches and bad ids refused;
+   nothing after unsubscribe, unknown matches, bad ids and bad settings refused;
 3. examples: the stats API documentation's two Echo examples (examples/echo-api.html, only
    their import line changed) show a pushed score, a final result and a ticker card;
 4. with --import-map: the npm package, installed from its tarball, imported by a page through
@@ -161,8 +161,9 @@ def check_match_state(b, site, gateway, token, ws_port, key):
     errors = page["errors"]
     assert ["unknown", {"status": 404, "message": "unknown match"}] in errors, errors
     assert any(e[0] == "bad id" and "whole number" in e[1] for e in errors), errors
-    assert len(errors) == 2, errors
-    print(f"match state: {seen} (snapshot, push, status; nothing after unsubscribe), 404 and a bad id refused")
+    assert any(e[0] == "bad settings" and "data-gateway" in e[1] and "data-port" in e[1] for e in errors), errors
+    assert len(errors) == 3, errors
+    print(f"match state: {seen} (snapshot, push, status; nothing after unsubscribe), 404, a bad id and bad settings refused")
 
 
 def check_import_map(b, page, gateway, token, ws_port, key):

@@ -27,6 +27,9 @@ const parse = (data) => {
   }
 };
 
+// The engine's connection states, by index, in pusher-js' names.
+const STATES = ['initialized', 'connecting', 'connected', 'unavailable', 'disconnected', 'failed'];
+
 class Emitter {
   constructor() {
     this.handlers = new Map();
@@ -59,13 +62,13 @@ class Channel {
     this.namespace = namespace;
     this.events = new Emitter();
     this.all = [];
-    this.handle = wasm.courtsideListen(name, (kind, event, data, status) => {
+    this.handle = wasm.courtsideListen(name, (kind, event, data) => {
       if (kind === 0) {
         const payload = parse(data);
         this.events.emit(event, payload);
         if (!event.startsWith('pusher:')) for (const f of this.all) f(event, payload);
-      } else if (kind === 3) {
-        this.events.emit('pusher:subscription_error', { type: 'AuthError', error: data, status });
+      } else if (kind > 2) {
+        this.events.emit('pusher:subscription_error', { type: 'AuthError', error: data, status: event });
       } else {
         this.events.emit('pusher:subscription_succeeded');
       }
@@ -107,7 +110,8 @@ class Connection extends Emitter {
     super();
     this.state = 'initialized';
     let error;
-    wasm.courtsideWatch((state, message) => {
+    wasm.courtsideWatch((index, message) => {
+      const state = STATES[index];
       if (message && message !== error) {
         const [, code, text] = /^(\d+): ([^]*)$/.exec(message) || [, null, message];
         this.emit('error', { type: 'PusherError', data: { code: code && +code, message: text } });
@@ -121,7 +125,7 @@ class Connection extends Emitter {
     });
   }
   get socket_id() {
-    return wasm.courtsideSocketId();
+    return wasm.courtsideSocket(false);
   }
 }
 
@@ -154,18 +158,23 @@ class Courtside {
     for (const name of [...this.channels.keys()]) this.leaveChannel(name);
   }
   socketId() {
-    return wasm.courtsideSocketId();
+    return wasm.courtsideSocket(false);
   }
   disconnect() {
-    wasm.courtsideDisconnect();
+    wasm.courtsideSocket(true);
   }
   // Beyond Echo: one match as the scoreboard shows it, in the snapshot API's shape.
   match(id) {
+    if (!Number.isSafeInteger(id) || id < 0) throw new TypeError('courtside: a match id is a whole number from 0 to 2^53');
     return {
       subscribe(next, error) {
         const handle = wasm.courtsideMatch(id, (state, status) => {
-          if (state !== undefined) next(state);
-          else if (error) error({ status, message: status == 404 ? 'unknown match' : 'access refused' });
+          try {
+            if (state !== undefined) next(state);
+            else if (error) error({ status, message: status == 404 ? 'unknown match' : 'access refused' });
+          } catch (e) {
+            console.error('courtside: a subscriber threw', e);
+          }
         });
         const stop = () => wasm.courtsideRelease(handle);
         stop.unsubscribe = stop;
@@ -183,7 +192,7 @@ let page;
 export async function connect(options = {}) {
   await boot();
   if (page) {
-    wasm.courtsideConnect(page.options);
+    wasm.courtsideConnect({});
     return page;
   }
   const o = { ...options };
@@ -192,9 +201,9 @@ export async function connect(options = {}) {
   o.port ??= o.tls === false ? o.wsPort : o.wssPort ?? o.wsPort;
   o.namespace ??= 'App.Events';
   const settings = {};
-  for (const k of ['gateway', 'host', 'port', 'tls', 'key', 'channels']) if (o[k] !== undefined) settings[k] = o[k];
+  for (const k of ['gateway', 'host', 'port', 'tls', 'key', 'channels']) if (o[k] != null) settings[k] = String(o[k]);
   if (o.authorizer) wasm.setAuthorizer(o.authorizer);
   // The page's settings: these options, or the script tag's when the page has one.
-  o.channels = wasm.courtsideConnect(settings);
+  o.channels = wasm.courtsideConnect(settings) ? 'public' : 'private'; // throws what it refused
   return (page = new Courtside(o));
 }

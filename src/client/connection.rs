@@ -417,11 +417,16 @@ impl Connection {
 
     /// Listen to a channel; the first listener subscribes, dropping the last unsubscribes.
     pub fn listen(self: &Rc<Self>, channel: &str, callback: impl Fn(&ChannelSignal) + 'static) -> ChannelListener {
+        self.listen_dyn(channel, Rc::new(callback))
+    }
+
+    // One body for every kind of listener (each closure type would otherwise get its own copy).
+    fn listen_dyn(self: &Rc<Self>, channel: &str, callback: ChannelCallback) -> ChannelListener {
         let id = {
             let mut inner = self.inner.borrow_mut();
             let id = inner.next_listener;
             inner.next_listener += 1;
-            inner.channel_listeners.push((id, channel.to_owned(), Rc::new(callback)));
+            inner.channel_listeners.push((id, channel.to_owned(), callback));
             id
         };
         let channel_owned = channel.to_owned();
@@ -449,7 +454,10 @@ impl Connection {
 
     /// Listen to connection changes; called at once with the current view.
     pub fn watch(self: &Rc<Self>, callback: impl Fn(&ConnectionView) + 'static) -> StateListener {
-        let callback: StateCallback = Rc::new(callback);
+        self.watch_dyn(Rc::new(callback))
+    }
+
+    fn watch_dyn(self: &Rc<Self>, callback: StateCallback) -> StateListener {
         callback(&self.view());
         let mut inner = self.inner.borrow_mut();
         let id = inner.next_listener;

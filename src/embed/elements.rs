@@ -57,7 +57,7 @@ pub fn resolve_self_host(settings: &mut Settings) {
 pub fn configure_from_page() -> bool {
     let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return false };
     let Ok(Some(tag)) = doc.query_selector("script[data-gateway]") else { return false };
-    let (mut settings, problems) = Settings::from_attributes(|name| tag.get_attribute(&format!("data-{name}")));
+    let (mut settings, problems) = Settings::from_attributes(&|name| tag.get_attribute(&format!("data-{name}")));
     for p in problems {
         web_sys::console::error_1(&format!("courtside: {p}").into());
     }

@@ -40,7 +40,7 @@ fn valid_gateway(g: &str) -> bool {
 impl Settings {
     /// Read settings through `attr` (`"gateway"` → the value of `data-gateway`). Returns the
     /// settings and one message per value that was refused.
-    pub fn from_attributes(attr: impl Fn(&str) -> Option<String>) -> (Settings, Vec<String>) {
+    pub fn from_attributes(attr: &dyn Fn(&str) -> Option<String>) -> (Settings, Vec<String>) {
         let mut s = Settings::default();
         let mut problems = vec![];
         match attr("gateway") {
@@ -105,7 +105,7 @@ mod tests {
 
     fn read(pairs: &[(&str, &str)]) -> (Settings, Vec<String>) {
         let m: HashMap<&str, &str> = pairs.iter().copied().collect();
-        Settings::from_attributes(|k| m.get(k).map(|v| v.to_string()))
+        Settings::from_attributes(&|k| m.get(k).map(|v| v.to_string()))
     }
 
     #[test]

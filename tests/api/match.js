@@ -5,6 +5,12 @@ const q = new URLSearchParams(location.search);
 const [a, b] = [Number(q.get('match')), Number(q.get('other'))];
 const page = (window.page = { states: { [a]: [], [b]: [] }, errors: [], stop: null, error: null });
 try {
+  try {
+    await connect({ gateway: 'javascript:alert(1)', port: 'eighty' });
+    page.errors.push(['a bad gateway and port were accepted']);
+  } catch (e) {
+    page.errors.push(['bad settings', String(e.message)]);
+  }
   const courtside = await connect({ gateway: q.get('gateway'), host: '127.0.0.1', port: q.get('port'), tls: false, key: q.get('key') });
   page.stop = courtside.match(a).subscribe((s) => page.states[a].push(s), (e) => page.errors.push(['a', e]));
   courtside.match(b).subscribe((s) => page.states[b].push(s), (e) => page.errors.push(['b', e]));
