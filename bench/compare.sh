@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
-# courtside against pusher-js + laravel-echo (vendored from npm here, never committed), driven
-# in headless Chromium by bench/compare (fantoccini, WebDriver). Four parts, each printing its
-# table and writing JSON under bench/results/ (BENCH_PARTS picks some, default all four):
+# courtside against pusher-js 8.6.0 + laravel-echo 2.5.0 (from .tools/node_modules, where
+# scripts/bootstrap.sh installs them for the JS API's parity test too), driven in headless
+# Chromium by bench/compare (fantoccini, WebDriver). Four parts, each run in rounds, each printing
+# for every metric and both sides the median over the rounds and the range (min–max), naming the
+# rounds that lost events and how (they stay in the figures), and writing JSON with every
+# round's figures under bench/results/ (BENCH_PARTS picks some, default all four):
 #   latency     sizes, event→DOM latency, cold start, lost events, long tasks (both pages,
 #               interleaved rounds; BENCH_EVENTS 2000, BENCH_RATE 50/s, BENCH_ROUNDS 3)
 #   throughput  300 games into one ticker at 5,000 events/s for 30 s (BENCH_GAMES, BENCH_TP_RATE,
-#               BENCH_TP_SECONDS): events lost, long tasks, DOM patches per card per frame
+#               BENCH_TP_SECONDS, BENCH_TP_ROUNDS 3): events lost, long tasks, DOM patches per
+#               card per frame (courtside only: there is no reference ticker page)
 #   memory      1,000,000 events and 1,000 forced reconnects into both pages (BENCH_MEM_EVENTS,
-#               BENCH_MEM_RECONNECTS, BENCH_MEM_RATE 2000/s): JS heap and wasm memory, start and end
+#               BENCH_MEM_RECONNECTS, BENCH_MEM_RATE 2000/s, BENCH_MEM_ROUNDS 3): JS heap and
+#               wasm memory, start and end, events missed (about 9 minutes a round)
 #   recovery    sockudo killed and restarted under 100 readers of each library, each its own
 #               socket (BENCH_READERS, BENCH_RECOVERY_ROUNDS 3): time until all are back, spread
 #               of the reconnect attempts
-# Not part of the test command: a full run takes about 20 minutes.
+# Not part of the test command: a full run takes about 40 minutes (memory's three rounds, 28).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 cd "$ROOT"
@@ -21,14 +26,15 @@ PAGE_PORT=${BENCH_PAGE_PORT:-48080}
 DRIVER_PORT=${BENCH_DRIVER_PORT:-49515}
 
 "$ROOT/scripts/bootstrap.sh"
-vendor="$ROOT/bench/vendor"
-if [[ ! -f $vendor/node_modules/pusher-js/dist/web/pusher.min.js || ! -f $vendor/node_modules/laravel-echo/dist/echo.iife.js ]]; then
-  say "vendoring pusher-js and laravel-echo from npm"
-  mkdir -p "$vendor" && (cd "$vendor" && npm install --no-audit --no-fund --silent pusher-js@8.6.0 laravel-echo@2.5.0 >/dev/null)
-fi
+reference=("$TOOLS/node_modules/pusher-js/dist/web/pusher.min.js" "$TOOLS/node_modules/laravel-echo/dist/echo.iife.js")
+for f in "${reference[@]}"; do [[ -f $f ]] || die "$f is missing: scripts/bootstrap.sh installs pusher-js and laravel-echo"; done
+version_of() { node -p "require('$TOOLS/node_modules/$1/package.json').version"; }
+say "the reference: pusher-js $(version_of pusher-js), laravel-echo $(version_of laravel-echo)"
+[[ $(version_of pusher-js) == 8.6.0 && $(version_of laravel-echo) == 2.5.0 ]] \
+  || say "warning: not the versions this benchmark is about (pusher-js 8.6.0, laravel-echo 2.5.0): reinstall them in .tools"
 say "building the release widget and the benchmark driver"
 [[ -f target/release-dist/courtside_bg.wasm ]] || "$ROOT/scripts/build-release.sh" "$ROOT/target/release-dist" >"$RUN_DIR/compare-release.log" 2>&1
-(cd bench/compare && cargo build -q --release)
+(cd bench/compare && CARGO_TARGET_DIR="$ROOT/target/compare" cargo build -q --release)
 
 PARTS=${BENCH_PARTS:-latency throughput memory recovery}
 wants() { [[ " $PARTS " == *" $1 "* ]]; }
@@ -41,7 +47,7 @@ GATEWAY_PROFILE=release start_gateway "$GATEWAY_PORT" "$SOCKUDO_PORT" COURTSIDE_
 site="$ROOT/target/compare-site"
 rm -rf "$site" && mkdir -p "$site"
 stage_widget target/release-dist "$site"
-cp "$vendor/node_modules/pusher-js/dist/web/pusher.min.js" "$vendor/node_modules/laravel-echo/dist/echo.iife.js" "$site/"
+cp "${reference[@]}" "$site/"
 cp bench/compare/pages/*.js "$site/"
 for page in courtside reference ticker recovery; do
   fill_page "bench/compare/pages/$page.html" "$site/$page.html" "$GATEWAY_PORT" "$SOCKUDO_PORT"
@@ -55,7 +61,7 @@ stamp=$(date -u +%Y-%m-%dT%H-%M-%SZ)
 export BENCH_GATEWAY="http://127.0.0.1:$GATEWAY_PORT" BENCH_PUSHER_HTTP="http://127.0.0.1:$SOCKUDO_PORT" \
   BENCH_DRIVER_PORT="$DRIVER_PORT" BENCH_JSON="$ROOT/bench/results/compare-$stamp.json" \
   BENCH_COURTSIDE_URL="http://127.0.0.1:$PAGE_PORT/courtside.html" BENCH_REFERENCE_URL="http://127.0.0.1:$PAGE_PORT/reference.html"
-driver=bench/compare/target/release/courtside-compare
+driver="$ROOT/target/compare/release/courtside-compare"
 
 if wants latency; then
   say "latency, sizes and cold start: ${BENCH_EVENTS:-2000} events at ${BENCH_RATE:-50}/s, ${BENCH_ROUNDS:-3} rounds"
@@ -63,15 +69,15 @@ if wants latency; then
     "$driver"
 fi
 if wants throughput; then
-  say "throughput: ${BENCH_GAMES:-300} games on one ticker, ${BENCH_TP_RATE:-5000} events/s for ${BENCH_TP_SECONDS:-30} s"
+  say "throughput: ${BENCH_GAMES:-300} games on one ticker, ${BENCH_TP_RATE:-5000} events/s for ${BENCH_TP_SECONDS:-30} s, ${BENCH_TP_ROUNDS:-3} rounds"
   BENCH_MODE=throughput BENCH_TICKER_URL="http://127.0.0.1:$PAGE_PORT/ticker.html" "$driver"
 fi
 if wants memory; then
-  say "memory: ${BENCH_MEM_EVENTS:-1000000} events and ${BENCH_MEM_RECONNECTS:-1000} forced reconnects"
+  say "memory: ${BENCH_MEM_EVENTS:-1000000} events and ${BENCH_MEM_RECONNECTS:-1000} forced reconnects, ${BENCH_MEM_ROUNDS:-3} rounds"
   BENCH_MODE=memory "$driver"
 fi
 if wants recovery; then
-  say "recovery: sockudo killed and restarted under ${BENCH_READERS:-100} readers of each library"
+  say "recovery: sockudo killed and restarted under ${BENCH_READERS:-100} readers of each library, ${BENCH_RECOVERY_ROUNDS:-3} rounds per set-up"
   restart="source '$ROOT/scripts/lib.sh'; kill -9 \$(cat '$RUN_DIR/sockudo-$SOCKUDO_PORT.pid'); rm -f '$RUN_DIR/sockudo-$SOCKUDO_PORT.pid'; while port_open $SOCKUDO_PORT; do sleep 0.02; done; start_sockudo $SOCKUDO_PORT"
   BENCH_MODE=recovery BENCH_RESTART="$restart" BENCH_RECOVERY_URL="http://127.0.0.1:$PAGE_PORT/recovery.html" "$driver"
 fi

@@ -9,8 +9,10 @@
 //!   Chromium opens a page's WebSockets to one server one after another (100 from one page to a
 //!   live local sockudo take about 5 s with no library involved), so this set-up's times say
 //!   more about the browser than about the libraries and are kept in the JSON only.
+//! Every figure printed is the median over the rounds and their range (stats.rs).
 
-use super::{browser, demo_publish, env, env_num, median, percentile, wait_js};
+use super::stats::{heading, median, Over};
+use super::{browser, demo_publish, env, env_num, percentile, wait_js};
 use fantoccini::Client;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
@@ -73,12 +75,14 @@ async fn measure(c: &Client, t0: f64, shared_socket: bool) -> Option<Round> {
     })
 }
 
-fn spread(v: &[f64]) -> String {
-    format!("{:.0}–{:.0}", v.iter().copied().fold(f64::INFINITY, f64::min), v.iter().copied().fold(0.0, f64::max))
+/// Both libraries' rounds in one set-up, and how long the server took to come back each round.
+struct Setup {
+    libraries: Vec<(&'static str, Vec<Round>)>,
+    server_back_ms: Vec<f64>,
 }
 
 /// Opens both libraries' pages in `mode`, kills the server `rounds` times, and returns per library its rounds.
-async fn setup(mode: &str, readers: u64, rounds: u64, base: u64) -> Vec<(&'static str, Vec<Round>)> {
+async fn setup(mode: &str, readers: u64, rounds: u64, base: u64) -> Setup {
     let driver = env_num("BENCH_DRIVER_PORT", 9515) as u16;
     let page = env("BENCH_RECOVERY_URL");
     let restart = env("BENCH_RESTART");
@@ -87,6 +91,7 @@ async fn setup(mode: &str, readers: u64, rounds: u64, base: u64) -> Vec<(&'stati
         demo_publish(&http, base + i, 2).await;
     }
     let mut pages = vec![];
+    let mut server_back_ms = vec![];
     for (k, name) in ["courtside", "reference"].into_iter().enumerate() {
         let c = browser(driver).await;
         c.goto(&format!("{page}?page={name}&mode={mode}&n={readers}&base={}", base + k as u64 * readers)).await.expect("navigate");
@@ -102,6 +107,7 @@ async fn setup(mode: &str, readers: u64, rounds: u64, base: u64) -> Vec<(&'stati
         let status = tokio::process::Command::new("bash").arg("-c").arg(&restart).stdout(std::process::Stdio::null()).status().await;
         assert!(matches!(status, Ok(s) if s.success()), "the restart command failed");
         let back_ms = killed.elapsed().as_secs_f64() * 1000.0;
+        server_back_ms.push(back_ms);
         let deadline = Instant::now() + Duration::from_secs(120);
         let mut line = format!("{mode} round {}: server back after {back_ms:.0} ms;", round + 1);
         for (name, c, results) in &mut pages {
@@ -120,12 +126,12 @@ async fn setup(mode: &str, readers: u64, rounds: u64, base: u64) -> Vec<(&'stati
         }
         println!("{line}");
     }
-    let mut out = vec![];
+    let mut libraries = vec![];
     for (name, c, results) in pages {
         let _ = c.close().await;
-        out.push((name, results));
+        libraries.push((name, results));
     }
-    out
+    Setup { libraries, server_back_ms }
 }
 
 pub async fn run() {
@@ -134,26 +140,46 @@ pub async fn run() {
     let base = 500_000 + (std::process::id() as u64 % 100) * 1000;
     let widgets = setup("widgets", readers, rounds, base).await;
     let frames = setup("frames", readers, rounds, base + 2 * readers).await;
-    println!("\nrecovery: sockudo SIGKILLed and restarted, {rounds} rounds per set-up, medians (spread over rounds)");
-    println!("{:<12} {:>34} {:>34} {:>22}", "", format!("{readers} widgets, 1 page: all back (ms)"), format!("{readers} readers: densest 100 ms window"), "first attempts p10–p90");
-    let mut out = json!({ "readers": readers, "rounds": rounds });
-    for ((name, w), (_, f)) in widgets.iter().zip(frames.iter()) {
-        let all: Vec<f64> = w.iter().map(|r| r.all_back_ms).collect();
-        let shares: Vec<f64> = f.iter().map(|r| r.densest_share * 100.0).collect();
-        println!(
-            "{:<12} {:>34} {:>34} {:>22}",
-            name,
-            format!("{:.0} ({})", median(all.clone()), spread(&all)),
-            format!("{:.0} % ({} %) of {:.0} attempts", median(shares.clone()), spread(&shares), median(f.iter().map(|r| r.attempts as f64).collect())),
-            format!("{:.0}–{:.0} ms", median(f.iter().map(|r| r.first_attempts_p10_p90.0).collect()), median(f.iter().map(|r| r.first_attempts_p10_p90.1).collect())),
-        );
-        out[*name] = json!({
-            "widgets_all_back_ms": all, "widgets_median_all_back_ms": median(all.clone()),
-            "frames_densest_100ms_share_percent": shares, "frames_attempts": f.iter().map(|r| r.attempts).collect::<Vec<_>>(),
-            "frames_first_attempt_p10_p90_ms": f.iter().map(|r| [r.first_attempts_p10_p90.0, r.first_attempts_p10_p90.1]).collect::<Vec<_>>(),
-            "frames_all_back_ms_browser_bound": f.iter().map(|r| r.all_back_ms).collect::<Vec<_>>(),
-            "frames_median_reader_ms_browser_bound": f.iter().map(|r| r.median_reader_ms).collect::<Vec<_>>(),
+    let n = rounds as usize;
+    println!("\nrecovery: sockudo SIGKILLed and restarted; each figure: {}", heading(n));
+    println!(
+        "server back after the kill (ms): widgets {}, frames {}",
+        Over(widgets.server_back_ms.clone()).show(0),
+        Over(frames.server_back_ms.clone()).show(0)
+    );
+    println!("{:<46} {:>30} {:>30}", "", "courtside", "pusher-js + echo");
+    type Metric = (&'static str, bool, &'static str, fn(&Round) -> f64);
+    // (label, from the widgets set-up (else frames), JSON key, one round's value)
+    let metrics: [Metric; 6] = [
+        ("{r} widgets, 1 page: all back (ms)", true, "widgets_all_back_ms", |r| r.all_back_ms),
+        ("{r} widgets, 1 page: median widget back (ms)", true, "widgets_median_widget_back_ms", |r| r.median_reader_ms),
+        ("{r} readers: densest 100 ms window (%)", false, "frames_densest_100ms_share_percent", |r| r.densest_share * 100.0),
+        ("{r} readers: reconnect attempts", false, "frames_attempts", |r| r.attempts as f64),
+        ("{r} readers: first attempts p10 (ms)", false, "frames_first_attempt_p10_ms", |r| r.first_attempts_p10_p90.0),
+        ("{r} readers: first attempts p90 (ms)", false, "frames_first_attempt_p90_ms", |r| r.first_attempts_p10_p90.1),
+    ];
+    let mut out = json!({ "readers": readers, "rounds": rounds,
+                          "server_back_ms": { "widgets": Over(widgets.server_back_ms.clone()).json(), "frames": Over(frames.server_back_ms.clone()).json() } });
+    for (label, from_widgets, _, f) in &metrics {
+        let cells: Vec<String> = (0..2)
+            .map(|k| {
+                let set = if *from_widgets { &widgets } else { &frames };
+                Over::of(set.libraries[k].1.iter().map(f)).show(0)
+            })
+            .collect();
+        println!("{:<46} {:>30} {:>30}", label.replace("{r}", &readers.to_string()), cells[0], cells[1]);
+    }
+    for ((name, w), (_, f)) in widgets.libraries.iter().zip(frames.libraries.iter()) {
+        let mut side = json!({
+            // The frames set-up's times say more about Chromium than about the library (see above).
+            "frames_all_back_ms_browser_bound": Over::of(f.iter().map(|r| r.all_back_ms)).json(),
+            "frames_median_reader_ms_browser_bound": Over::of(f.iter().map(|r| r.median_reader_ms)).json(),
         });
+        for (_, from_widgets, key, g) in &metrics {
+            let rs = if *from_widgets { w } else { f };
+            side[*key] = Over::of(rs.iter().map(g)).json();
+        }
+        out[*name] = side;
     }
     println!("(targets: all back in a median under 2 s; no 100 ms window holding more than 5 % of the attempts. courtside counts a widget back once it has merged a fresh snapshot, the reference once echo reports the channel subscribed: it has no backfill)");
     let path = env("BENCH_JSON").replace("compare-", "recovery-");
