@@ -1,7 +1,8 @@
 //! The custom-element classes (a few lines of JS, since a class must extend `HTMLElement`)
 //! and the wasm start function that defines them.
 
-use super::mounts::{configure, mount};
+use super::mounts::mount;
+use super::page::configure;
 use super::settings::Settings;
 use wasm_bindgen::prelude::*;
 

@@ -7,13 +7,19 @@
 pub mod settings;
 
 #[cfg(target_arch = "wasm32")]
+mod attributes;
+#[cfg(target_arch = "wasm32")]
 mod elements;
 #[cfg(target_arch = "wasm32")]
 mod host_events;
 #[cfg(target_arch = "wasm32")]
 mod mounts;
+#[cfg(target_arch = "wasm32")]
+mod page;
 
 #[cfg(target_arch = "wasm32")]
 pub use elements::{configure_from_page, define, resolve_self_host, set_authorizer, start};
 #[cfg(target_arch = "wasm32")]
-pub use mounts::{bind_games, client_settings, configure, configured, scoreboard_on, Mounted};
+pub use mounts::{bind_games, scoreboard_on};
+#[cfg(target_arch = "wasm32")]
+pub use page::{client_settings, configure, configured, Mounted};

@@ -1,229 +1,20 @@
 //! Mounting a widget into an element's shadow root, and taking everything down on removal.
 
+use super::attributes::{labels_for, periods, positive, seconds};
 use super::host_events;
-use super::settings::Settings;
+use super::page::{client_settings, Interval, Mounted};
 use crate::client::connection::StateListener;
-use crate::client::{self, follow_games, follow_match, ClientSettings, Connection, ConnectionView, FeedUpdate, GamesFeed, GamesUpdate, MatchFeed};
+use crate::client::{self, follow_games, follow_match, ClientSettings, Connection, ConnectionView, FeedUpdate, GamesUpdate};
 use crate::protocol::ConnectionState;
 use crate::store::{Badge, GameList, ListChange, ListScope, MatchState, MatchView};
-use crate::ui::{for_lang, labels, CarouselState, CompetitionGrid, GamesView, Labels, Scoreboard, Ticker};
+use crate::ui::{CarouselState, CompetitionGrid, GamesView, Labels, Scoreboard, Ticker};
 use leptos::prelude::*;
 use std::any::Any;
-use std::collections::HashMap;
 use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-
-thread_local! {
-    static SETTINGS: RefCell<Option<Settings>> = const { RefCell::new(None) };
-    /// Widgets and widget timers alive now (the hostile-page test checks both reach zero).
-    static LIVE_WIDGETS: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
-    static LIVE_TIMERS: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
-}
-
-/// `{sockets, channels, listeners, widgets, timers, badPushes, wasmMemory}`: what the page holds
-/// right now (`badPushes`: pushes that did not fit the contract since the page loaded)
-/// (`wasmMemory`: the module's linear memory in bytes, which only ever grows).
-#[wasm_bindgen(js_name = courtsideStats)]
-pub fn stats() -> JsValue {
-    let o = js_sys::Object::new();
-    let set = |k: &str, v: u32| {
-        let _ = js_sys::Reflect::set(&o, &k.into(), &v.into());
-    };
-    set("sockets", client::connection::sockets_opened());
-    let (channels, listeners) =
-        client::connection::current().map_or((0, 0), |c| (c.channel_count() as u32, c.listener_count() as u32));
-    set("channels", channels);
-    set("listeners", listeners);
-    set("widgets", LIVE_WIDGETS.with(|c| c.get()));
-    set("badPushes", client::match_feed::bad_pushes());
-    set("timers", LIVE_TIMERS.with(|c| c.get()));
-    let memory = wasm_bindgen::memory().unchecked_into::<js_sys::WebAssembly::Memory>();
-    set("wasmMemory", memory.buffer().unchecked_into::<js_sys::ArrayBuffer>().byte_length());
-    o.into()
-}
-
-/// Set the page's connection settings (the script tag does this; tests call it directly).
-pub fn configure(settings: Settings) {
-    SETTINGS.with(|s| *s.borrow_mut() = Some(settings));
-}
-
-/// Whether the page's settings are set (by the script tag or the JS API's `connect`).
-pub fn configured() -> bool {
-    SETTINGS.with(|s| s.borrow().is_some())
-}
-
-/// The page's connection settings, as the client takes them.
-pub fn client_settings() -> Option<ClientSettings> {
-    SETTINGS.with(|s| {
-        s.borrow().as_ref().map(|s| ClientSettings {
-            socket_url: s.socket_url(env!("CARGO_PKG_VERSION")),
-            gateway: s.gateway.clone(),
-            access: s.access,
-        })
-    })
-}
-
-/// A browser interval, cleared when dropped.
-struct Interval {
-    handle: i32,
-    _callback: Closure<dyn FnMut()>,
-}
-
-impl Interval {
-    fn every(ms: i32, f: impl FnMut() + 'static) -> Option<Interval> {
-        let callback = Closure::<dyn FnMut()>::new(f);
-        let handle = web_sys::window()?
-            .set_interval_with_callback_and_timeout_and_arguments_0(callback.as_ref().unchecked_ref(), ms)
-            .ok()?;
-        LIVE_TIMERS.with(|c| c.set(c.get() + 1));
-        Some(Interval { handle, _callback: callback })
-    }
-}
-
-impl Drop for Interval {
-    fn drop(&mut self) {
-        if let Some(w) = web_sys::window() {
-            w.clear_interval_with_handle(self.handle);
-        }
-        LIVE_TIMERS.with(|c| c.set(c.get().saturating_sub(1)));
-    }
-}
-
-/// A mounted widget; JS calls `free()` on it when the element leaves the page.
-#[wasm_bindgen]
-pub struct Mounted {
-    timers: Vec<Interval>,
-    games: Option<GamesFeed>,
-    feed: Option<MatchFeed>,
-    watcher: Option<StateListener>,
-    handle: Option<Box<dyn Any>>,
-    owner: Option<Owner>,
-    container: web_sys::Element,
-}
-
-impl Drop for Mounted {
-    fn drop(&mut self) {
-        // Stop the inputs first, then the view, then the signals it read.
-        self.timers.clear();
-        self.games.take();
-        self.feed.take();
-        self.watcher.take();
-        self.handle.take();
-        if let Some(owner) = self.owner.take() {
-            owner.cleanup();
-        }
-        self.container.remove();
-        LIVE_WIDGETS.with(|c| c.set(c.get().saturating_sub(1)));
-    }
-}
-
-impl Mounted {
-    fn empty(container: web_sys::Element) -> Mounted {
-        LIVE_WIDGETS.with(|c| c.set(c.get() + 1));
-        Mounted { timers: vec![], games: None, feed: None, watcher: None, handle: None, owner: None, container }
-    }
-}
-
-/// A required positive-integer attribute.
-/// `kind` is the element's name (the one it was defined with: the same as its `localName`).
-fn positive(host: &web_sys::HtmlElement, kind: &str, name: &str) -> Result<u64, String> {
-    let raw = host.get_attribute(name).unwrap_or_default();
-    match raw.trim().parse::<u64>() {
-        Ok(v) if v > 0 => Ok(v),
-        _ => Err(format!("<{kind} {name}=\"{raw}\">: {name} must be a positive number")),
-    }
-}
-
-/// `periods="2"` (halves) or `"4"` (quarters, the default): what to assume until a snapshot says.
-fn periods(host: &web_sys::HtmlElement) -> Option<u32> {
-    let raw = host.get_attribute("periods")?;
-    match raw.trim() {
-        "2" => Some(2),
-        "4" => Some(4),
-        _ => {
-            web_sys::console::warn_1(&format!("courtside: periods=\"{raw}\" must be 2 or 4; using 4").into());
-            None
-        }
-    }
-}
-
-/// An optional number of seconds within `range`; the default (with a warning) otherwise.
-fn seconds(host: &web_sys::HtmlElement, name: &str, default: u32, range: std::ops::RangeInclusive<u32>) -> u32 {
-    let Some(raw) = host.get_attribute(name) else { return default };
-    match raw.trim().parse::<u32>() {
-        Ok(v) if range.contains(&v) => v,
-        _ => {
-            web_sys::console::warn_1(
-                &format!("courtside: {name}=\"{raw}\" must be {} to {} seconds; using {default}", range.start(), range.end()).into(),
-            );
-            default
-        }
-    }
-}
-
-thread_local! {
-    /// Override texts and label sets built from them, kept for the page's life and shared by
-    /// every element with the same language and overrides, so re-mounting does not grow memory.
-    static INTERNED: RefCell<Vec<&'static str>> = const { RefCell::new(Vec::new()) };
-    static CUSTOM_LABELS: RefCell<Vec<(&'static str, Vec<(usize, &'static str)>, &'static Labels)>> =
-        const { RefCell::new(Vec::new()) };
-}
-
-fn intern(value: &str) -> &'static str {
-    INTERNED.with(|i| {
-        let mut i = i.borrow_mut();
-        if let Some(s) = i.iter().find(|s| **s == value) {
-            return *s;
-        }
-        let s: &'static str = Box::leak(value.to_owned().into_boxed_str());
-        i.push(s);
-        s
-    })
-}
-
-/// The element's labels: its `lang` (or the browser's language), with any `label-live="…"`,
-/// `label-final="…"` … attributes taking precedence.
-fn labels_for(host: &web_sys::HtmlElement) -> &'static Labels {
-    let lang = host
-        .get_attribute("lang")
-        .or_else(|| web_sys::window().and_then(|w| w.navigator().language()))
-        .unwrap_or_default();
-    let base = for_lang(&lang);
-    // The overrides as (slot, interned text): a set of labels is known by its base language
-    // and these, so finding one again compares a few pointers, not every text.
-    let mut overrides = Vec::new();
-    for (slot, name) in labels::OVERRIDABLE.iter().enumerate() {
-        let Some(value) = host.get_attribute(&format!("label-{name}")) else { continue };
-        let value = value.trim();
-        if value.is_empty() || value.len() > 80 {
-            continue;
-        }
-        overrides.push((slot, intern(value)));
-    }
-    if overrides.is_empty() {
-        return base;
-    }
-    CUSTOM_LABELS.with(|c| {
-        let mut known = c.borrow_mut();
-        let same = |(l, o, _): &&(&'static str, Vec<(usize, &'static str)>, &'static Labels)| {
-            *l == base.lang && o.len() == overrides.len() && o.iter().zip(&overrides).all(|(a, b)| a.0 == b.0 && std::ptr::eq(a.1, b.1))
-        };
-        if let Some((_, _, l)) = known.iter().find(same) {
-            return *l;
-        }
-        let mut wanted = base.clone();
-        for (slot, value) in &overrides {
-            if let Some(s) = labels::override_slot(&mut wanted, labels::OVERRIDABLE[*slot]) {
-                *s = value;
-            }
-        }
-        let built: &'static Labels = Box::leak(Box::new(wanted));
-        known.push((base.lang, overrides, built));
-        built
-    })
-}
 
 fn badge_of(view: &ConnectionView) -> Badge {
     match view.state {
@@ -546,7 +337,7 @@ pub fn bind_games(
         }
     });
     let games = GamesView { ids, cards };
-    let container: web_sys::HtmlElement = m.container.clone().unchecked_into();
+    let container = m.container();
     // Each kind mounted as its own type (no `AnyView`): the handle is boxed either way.
     m.handle = Some(owner.with(|| -> Box<dyn Any> {
         match scope {
@@ -630,7 +421,7 @@ fn bind_scoreboard(
     });
     m.feed = Some(follow_match(conn, match_id, on_update));
     m.watcher = Some(watch_badge(conn, badge, host));
-    let container: web_sys::HtmlElement = m.container.clone().unchecked_into();
+    let container = m.container();
     let handle = owner.with(|| {
         leptos::mount::mount_to(container, move || {
             view! { <Scoreboard view=view.into() badge=badge.into() labels=labels /> }
