@@ -61,6 +61,8 @@ demo:
   COURTSIDE_DEMO_PACE_MS            milliseconds between a match's events, MIN,MAX (default 1000,3000)
   COURTSIDE_DEMO_TOKEN              a Bearer token for POST /demo/publish (hand-made scores);
                                     without it the route does not exist
+  COURTSIDE_DEMO_MAX_MANUAL         hand-made matches kept at most, 1..100000 (default 200);
+                                    the one touched longest ago leaves for a new one
   COURTSIDE_DEMO_PUBLIC             1: allow demo mode on a non-loopback address
   COURTSIDE_DEMO_STATS_TOKEN        a Bearer token: the league also plays the stats API
                                     (/api/v1/broadcasting/auth, /api/v1/matches…) for a relay
@@ -153,6 +155,8 @@ pub struct Config {
     pub app: Option<AppCredentials>,
     pub pusher_http_url: String,
     pub demo_pace_ms: (u64, u64),
+    /// Hand-made matches (`/demo/publish`) the demo league keeps at most.
+    pub demo_max_manual: usize,
     pub upstream: Option<Upstream>,
     pub token_key: Secret,
     pub token_ttl_s: u64,
@@ -411,6 +415,7 @@ impl Config {
                 }
             }
         };
+        let demo_max_manual = number("COURTSIDE_DEMO_MAX_MANUAL", crate::league::League::MAX_MANUAL as u64, 1, 100_000)? as usize;
         Ok(Parsed::Run(Config {
             mode,
             listen,
@@ -419,6 +424,7 @@ impl Config {
             app,
             pusher_http_url,
             demo_pace_ms,
+            demo_max_manual,
             upstream,
             token_key: Secret(token_key),
             token_ttl_s,
@@ -489,6 +495,10 @@ mod tests {
         assert_eq!(c.listen.to_string(), "127.0.0.1:8787");
         assert!(c.allowed_origins.is_empty());
         assert_eq!(c.channels.len(), 3);
+        assert_eq!(c.demo_max_manual, 200);
+        let mut v = APP.to_vec();
+        v.push(("COURTSIDE_DEMO_MAX_MANUAL", "1300"));
+        assert_eq!(parse(&["--mode", "demo"], &v).unwrap().demo_max_manual, 1300);
     }
 
     #[test]
@@ -516,6 +526,11 @@ mod tests {
         let mut v = APP.to_vec();
         v.push(("COURTSIDE_DEMO_PACE_MS", "3000,1000"));
         assert!(parse(&["--mode", "demo"], &v).unwrap_err().0.starts_with("COURTSIDE_DEMO_PACE_MS"));
+        for bad in ["0", "-1", "100001", "many", ""] {
+            let mut v = APP.to_vec();
+            v.push(("COURTSIDE_DEMO_MAX_MANUAL", bad));
+            assert_eq!(parse(&["--mode", "demo"], &v).unwrap_err().0, "COURTSIDE_DEMO_MAX_MANUAL must be a number from 1 to 100000", "{bad:?}");
+        }
         let mut v = APP.to_vec();
         v.push(("COURTSIDE_ALLOWED_ORIGINS", "news.example"));
         assert!(parse(&["--mode", "demo"], &v).unwrap_err().0.starts_with("COURTSIDE_ALLOWED_ORIGINS"));

@@ -1,16 +1,18 @@
-//! Demo mode's own parts: the simulated league's loop, `/demo/publish` for hand-made scores,
-//! and the league dressed as the stats API (`/api/v1/…` with a Bearer token), so that the
+//! Demo mode's own parts: the simulated league's loop, `/demo/publish` for hand-made scores
+//! (one, or a batch of up to [`MAX_BATCH`] score events in one request), and the league
+//! dressed as the stats API (`/api/v1/…` with a Bearer token), so that the
 //! demo can run the real chain: league → relay → the site's Pusher servers → the page.
 
 use crate::app::{now_ms, AppState};
 use crate::config::{Mode, Secret};
 use crate::error::{ApiError, Form, JsonBody, Path, Query};
 use crate::league::{League, Match};
-use crate::publisher::Publisher;
+use crate::publisher::{BatchEvent, Publisher};
 use crate::signing::channel_auth;
 use crate::validate;
-use axum::http::{header, HeaderMap};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::extract::State;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
@@ -32,6 +34,32 @@ fn league(state: &AppState) -> Result<&Arc<Mutex<League>>, ApiError> {
 
 fn with_league<T>(l: &Mutex<League>, f: impl FnOnce(&mut League) -> T) -> T {
     f(&mut l.lock().unwrap_or_else(|p| p.into_inner()))
+}
+
+/// Score events in one `/demo/publish` batch at most. The gateway's 4 KB body limit comes
+/// first for all but the barest events (about 80 of `{"match_id":…,"home_score":…,"away_score":…}`).
+pub const MAX_BATCH: usize = 100;
+
+/// `/demo/publish` takes one request (an object), or an array of them (a batch).
+enum PublishBody {
+    Batch(Vec<PublishRequest>),
+    One(PublishRequest),
+}
+
+impl PublishBody {
+    /// Objects only: serde would also read a struct from an array of its fields in order.
+    fn from_json(body: Value) -> Result<Self, ApiError> {
+        let one = |v: Value| -> Result<PublishRequest, ApiError> {
+            if !v.is_object() {
+                return Err(ApiError::BadRequest("expected a JSON object, or an array of them"));
+            }
+            serde_json::from_value(v).map_err(|_| ApiError::BadRequest("expected a JSON body: match_id, home_score, away_score, kind, status, garble"))
+        };
+        match body {
+            Value::Array(items) => Ok(PublishBody::Batch(items.into_iter().map(one).collect::<Result<_, _>>()?)),
+            other => Ok(PublishBody::One(one(other)?)),
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -87,31 +115,81 @@ fn bearer_is(headers: &HeaderMap, expected: &Secret, refusal: &'static str) -> R
     }
 }
 
-/// Set a match's score by hand and publish it (tests and live demos).
-async fn demo_publish(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    JsonBody(req): JsonBody<PublishRequest>,
-) -> Result<Json<Value>, ApiError> {
+/// The league with the hand-made match cap of this gateway's configuration applied.
+fn with_manual<T>(state: &AppState, f: impl FnOnce(&mut League) -> T) -> Result<T, ApiError> {
+    let cap = state.inner().config.demo_max_manual;
+    Ok(with_league(league(state)?, |l| {
+        l.set_max_manual(cap);
+        f(l)
+    }))
+}
+
+fn event_kind(kind: Option<&str>) -> Result<&'static str, ApiError> {
+    match kind {
+        None | Some("2pt_made") => Ok("2pt_made"),
+        Some("3pt_made") => Ok("3pt_made"),
+        Some("ft_made") => Ok("ft_made"),
+        Some(_) => Err(ApiError::BadRequest("kind must be 2pt_made, 3pt_made or ft_made")),
+    }
+}
+
+/// Set a match's score by hand and publish it (tests and live demos); or, given an array,
+/// a batch of score events (see [`demo_publish_batch`]).
+async fn demo_publish(State(state): State<AppState>, headers: HeaderMap, JsonBody(body): JsonBody<Value>) -> Result<Response, ApiError> {
     operator(&state, &headers)?;
+    let req = match PublishBody::from_json(body)? {
+        PublishBody::One(req) => req,
+        PublishBody::Batch(events) => return demo_publish_batch(&state, events).await,
+    };
     if let Some(status) = req.status {
-        let publication = with_league(league(&state)?, |l| l.manual_status(req.match_id, status))
+        let publication = with_manual(&state, |l| l.manual_status(req.match_id, status))?
             .ok_or(ApiError::BadRequest("status: only a match made by this route can change status"))?;
         publisher(&state)?.publish(&publication).await.map_err(ApiError::BadGateway)?;
-        return Ok(Json(publication.data));
+        return Ok(Json(publication.data).into_response());
     }
-    let kind: &'static str = match req.kind.as_deref() {
-        None | Some("2pt_made") => "2pt_made",
-        Some("3pt_made") => "3pt_made",
-        Some("ft_made") => "ft_made",
-        Some(_) => return Err(ApiError::BadRequest("kind must be 2pt_made, 3pt_made or ft_made")),
-    };
-    let mut publication = with_league(league(&state)?, |l| l.manual_event(req.match_id, req.home_score, req.away_score, kind, now_ms()));
+    let kind = event_kind(req.kind.as_deref())?;
+    let mut publication = with_manual(&state, |l| l.manual_event(req.match_id, req.home_score, req.away_score, kind, now_ms()))?;
     if let Some(how) = &req.garble {
         garble(&mut publication.data, how)?;
     }
     publisher(&state)?.publish(&publication).await.map_err(ApiError::BadGateway)?;
-    Ok(Json(publication.data))
+    Ok(Json(publication.data).into_response())
+}
+
+/// A batch: 1 to [`MAX_BATCH`] score events (`match_id`, `home_score`, `away_score`, `kind`;
+/// no `status`, no `garble`), all checked before any is applied, applied to the league in
+/// their order (so that snapshots serve them) and published in that order through the Pusher
+/// server's batch API, each on the league's channels for it. Answers `{"published": N}`.
+/// Batches sent at once publish in no set order between them: send the events of one match
+/// one batch after another.
+async fn demo_publish_batch(state: &AppState, events: Vec<PublishRequest>) -> Result<Response, ApiError> {
+    if events.is_empty() {
+        return Err(ApiError::BadRequest("an empty batch: send 1 to 100 score events"));
+    }
+    if events.len() > MAX_BATCH {
+        let refusal = json!({ "error": format!("a batch holds at most {MAX_BATCH} score events, not {}", events.len()) });
+        return Ok((StatusCode::PAYLOAD_TOO_LARGE, Json(refusal)).into_response());
+    }
+    let mut kinds = Vec::with_capacity(events.len());
+    for e in &events {
+        if e.status.is_some() || e.garble.is_some() {
+            return Err(ApiError::BadRequest("a batch holds score events only: status and garble go one request at a time"));
+        }
+        kinds.push(event_kind(e.kind.as_deref())?);
+    }
+    let publisher = publisher(state)?;
+    let now = now_ms();
+    let publications = with_manual(state, |l| {
+        events.iter().zip(kinds).map(|(e, kind)| l.manual_event(e.match_id, e.home_score, e.away_score, kind, now)).collect::<Vec<_>>()
+    })?;
+    let texts: Vec<String> = publications.iter().map(|p| p.data.to_string()).collect();
+    let batch: Vec<BatchEvent<'_>> = publications
+        .iter()
+        .zip(&texts)
+        .flat_map(|(p, data)| p.channels.iter().map(move |channel| BatchEvent { channel, name: p.name, data }))
+        .collect();
+    publisher.publish_batch(&batch).await.map_err(ApiError::BadGateway)?;
+    Ok(Json(json!({ "published": publications.len() })).into_response())
 }
 
 fn publisher(state: &AppState) -> Result<Publisher, ApiError> {

@@ -87,6 +87,8 @@ pub struct League {
     pace_ms: (u64, u64),
     /// How many simulated matches are kept live or about to start.
     concurrent: usize,
+    /// Hand-made matches kept at most ([`League::MAX_MANUAL`] unless set).
+    max_manual: usize,
     rng: fastrand::Rng,
 }
 
@@ -119,6 +121,7 @@ impl League {
             next_event_id: 1,
             pace_ms,
             concurrent,
+            max_manual: Self::MAX_MANUAL,
             rng: fastrand::Rng::with_seed(seed),
         };
         // Open the demo mid-evening: most games under way at different stages, one about to start.
@@ -309,8 +312,15 @@ impl League {
         self.matches.values().filter(|m| !m.manual && m.status != MatchStatus::Finished).map(|m| m.next_at).min()
     }
 
-    /// Hand-made matches kept at most; the one touched longest ago leaves for a new one.
+    /// Hand-made matches kept at most by default (`COURTSIDE_DEMO_MAX_MANUAL` sets it); the one
+    /// touched longest ago leaves for a new one.
     pub const MAX_MANUAL: usize = 200;
+
+    /// Keep at most `max` hand-made matches (at least one) from the next new one on; those
+    /// already over the cap leave as new ones come.
+    pub fn set_max_manual(&mut self, max: usize) {
+        self.max_manual = max.max(1);
+    }
 
     /// A hand-driven event (tests, demos): creates the match if needed, sets the score.
     pub fn manual_event(&mut self, id: u64, home_score: u32, away_score: u32, kind: &'static str, now_ms: u64) -> Publication {
@@ -318,9 +328,11 @@ impl League {
         self.next_event_id += 1;
         if !self.matches.contains_key(&id) {
             let manual: Vec<(u64, u64)> = self.matches.values().filter(|m| m.manual).map(|m| (m.last_event.as_ref().map_or(0, |e| e.id), m.id)).collect();
-            if manual.len() >= Self::MAX_MANUAL {
-                if let Some((_, oldest)) = manual.into_iter().min() {
-                    self.matches.remove(&oldest);
+            if manual.len() >= self.max_manual {
+                let mut by_age = manual;
+                by_age.sort_unstable();
+                for (_, oldest) in &by_age[..=by_age.len() - self.max_manual] {
+                    self.matches.remove(oldest);
                 }
             }
         }
@@ -501,6 +513,28 @@ mod tests {
         assert_eq!(l.all().len(), simulated + League::MAX_MANUAL, "the simulation's games stay; hand-made ones are capped");
         assert!(l.get(10_000 + League::MAX_MANUAL as u64 * 5 - 1).is_some(), "the newest stays");
         assert!(l.get(10_000).is_none(), "the oldest left");
+    }
+
+    #[test]
+    fn the_cap_on_hand_made_matches_can_be_set() {
+        let mut l = League::new(3, (10, 10), 2, 0);
+        let simulated = l.all().len();
+        l.set_max_manual(300);
+        for id in 0..300 {
+            l.manual_event(10_000 + id, 1, 0, "ft_made", 0);
+        }
+        assert_eq!(l.all().len(), simulated + 300, "300 games fit under a cap of 300");
+        l.manual_event(20_000, 1, 0, "ft_made", 0);
+        assert_eq!(l.all().len(), simulated + 300);
+        assert!(l.get(10_000).is_none() && l.get(10_001).is_some(), "the one touched longest ago left");
+        // Lowered below what is kept: the next new match brings the count down to the cap.
+        l.set_max_manual(10);
+        l.manual_event(20_001, 1, 0, "ft_made", 0);
+        assert_eq!(l.all().len(), simulated + 10);
+        assert!(l.get(20_000).is_some() && l.get(20_001).is_some(), "the newest stay");
+        l.set_max_manual(0);
+        l.manual_event(20_002, 1, 0, "ft_made", 0);
+        assert_eq!(l.all().len(), simulated + 1, "a cap of 0 keeps the one being made");
     }
 
     #[test]
