@@ -11,8 +11,6 @@ mod attributes;
 #[cfg(target_arch = "wasm32")]
 mod elements;
 #[cfg(target_arch = "wasm32")]
-mod host_events;
-#[cfg(target_arch = "wasm32")]
 mod mounts;
 #[cfg(target_arch = "wasm32")]
 mod page;

@@ -1,13 +1,12 @@
 //! Mounting a widget into an element's shadow root, and taking everything down on removal.
 
 use super::attributes::{labels_for, periods, positive, seconds};
-use super::host_events;
 use super::page::{client_settings, Interval, Mounted};
-use crate::client::connection::StateListener;
-use crate::client::{self, follow_games, follow_match, ClientSettings, Connection, ConnectionView, FeedUpdate, GamesUpdate};
-use crate::protocol::ConnectionState;
-use crate::store::{Badge, GameList, ListChange, ListScope, MatchState, MatchView};
-use crate::ui::{CarouselState, CompetitionGrid, GamesView, Labels, Scoreboard, Ticker};
+use crate::client::{self, follow_games, ClientSettings, Connection, GamesUpdate};
+use crate::store::{Badge, GameList, ListChange, ListScope, MatchState};
+use crate::ui::badge::watch_badge;
+use crate::ui::host_events::{self, Scoreline};
+use crate::ui::{CarouselState, CompetitionGrid, GamesView, Labels, MatchModel, Scoreboard, Ticker};
 use leptos::prelude::*;
 use std::any::Any;
 use std::cell::{Cell, RefCell};
@@ -15,16 +14,6 @@ use std::collections::HashMap;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-
-fn badge_of(view: &ConnectionView) -> Badge {
-    match view.state {
-        ConnectionState::Connected => Badge::Live,
-        ConnectionState::Failed => Badge::Failed(view.error.clone().unwrap_or_default()),
-        _ if !view.online => Badge::Offline,
-        ConnectionState::Unavailable => Badge::Offline,
-        _ => Badge::Reconnecting,
-    }
-}
 
 fn message(container: &web_sys::Element, text: &str) {
     container.set_inner_html("");
@@ -285,17 +274,14 @@ pub fn bind_games(
                 }
                 GamesUpdate::Message(msg) => {
                     let id = msg.match_id();
-                    let before = l.get(id).map(|g| (g.state.home_score, g.state.away_score, g.state.status.clone()));
+                    let before = l.get(id).map(|g| Scoreline::of(&g.state));
                     let change = l.apply_message(&msg, now);
                     sync(&l, change);
                     if let (Some(host), Some(g)) = (&host, l.get(id)) {
-                        let (h0, a0, s0) = before.unwrap_or_else(|| (0, 0, g.state.status.clone()));
-                        if (h0, a0) != (g.state.home_score, g.state.away_score) {
-                            host_events::score(host, id, g.state.home_score, g.state.away_score);
-                        }
-                        if s0 != g.state.status {
-                            host_events::status(host, id, g.state.status.as_str(), s0.as_str());
-                        }
+                        let after = Scoreline::of(&g.state);
+                        // A game new to the list: its score counts as a change, its status not.
+                        let before = before.unwrap_or_else(|| Scoreline { home: 0, away: 0, status: after.status.clone() });
+                        host_events::changes(host, id, &before, &after);
                     }
                 }
                 GamesUpdate::Denied { status } => {
@@ -352,18 +338,6 @@ pub fn bind_games(
     m.owner = Some(owner);
 }
 
-fn watch_badge(conn: &Rc<Connection>, badge: RwSignal<Badge>, host: Option<web_sys::HtmlElement>) -> StateListener {
-    conn.watch(move |cv| {
-        let b = badge_of(cv);
-        if badge.try_get_untracked().as_ref() != Some(&b) {
-            if let Some(host) = &host {
-                host_events::connection(host, &b);
-            }
-            badge.try_set(b);
-        }
-    })
-}
-
 /// Render a scoreboard for `match_id` into `container`, fed by `conn`. `host` receives the DOM
 /// events. Dropping the result takes everything down.
 pub fn scoreboard_on(
@@ -387,44 +361,14 @@ fn bind_scoreboard(
     periods: Option<u32>,
 ) {
     let owner = Owner::new();
-    let (view, badge) = owner.with(|| (RwSignal::new(MatchView::with_periods(match_id, periods)), RwSignal::new(Badge::Reconnecting)));
-    let host_for_updates = host.clone();
-    let on_update = Rc::new(move |u: FeedUpdate| {
-        let before = view.try_with_untracked(|v| (v.state.home_score, v.state.away_score, v.state.status.clone()));
-        let synced = matches!(u, FeedUpdate::Snapshot(_));
-        view.try_update(|v| match u {
-            FeedUpdate::Snapshot(s) => {
-                v.apply_snapshot(&s);
-            }
-            FeedUpdate::Message(msg) => {
-                v.apply_message(&msg);
-            }
-            FeedUpdate::UnknownMatch => v.mark_unknown(),
-            FeedUpdate::Denied { status } => v.mark_denied(status),
-            FeedUpdate::Trouble(why) => web_sys::console::warn_1(&format!("courtside: {why}").into()),
-            // The feed answers a bad push itself, with a fresh snapshot.
-            FeedUpdate::Undecodable { .. } => {}
-            FeedUpdate::Delayed(d) => v.state.delayed = d,
-        });
-        let after = view.try_with_untracked(|v| (v.state.home_score, v.state.away_score, v.state.status.clone(), v.state.is_known()));
-        if let (Some(host), Some((h0, a0, s0)), Some((h1, a1, s1, known))) = (&host_for_updates, before, after) {
-            if known && (h0, a0) != (h1, a1) {
-                host_events::score(host, match_id, h1, a1);
-            }
-            if known && s0 != s1 {
-                host_events::status(host, match_id, s1.as_str(), s0.as_str());
-            }
-            if synced {
-                host_events::synced(host, match_id);
-            }
-        }
-    });
-    m.feed = Some(follow_match(conn, match_id, on_update));
-    m.watcher = Some(watch_badge(conn, badge, host));
+    let model = MatchModel::new(&owner, match_id, periods);
+    let (feed, watcher) = model.follow(conn, host);
+    m.feed = Some(feed);
+    m.watcher = Some(watcher);
     let container = m.container();
     let handle = owner.with(|| {
         leptos::mount::mount_to(container, move || {
-            view! { <Scoreboard view=view.into() badge=badge.into() labels=labels /> }
+            view! { <Scoreboard view=model.view badge=model.badge.into() labels=labels /> }
         })
     });
     m.handle = Some(Box::new(handle));

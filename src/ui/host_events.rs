@@ -4,7 +4,7 @@
 //! `courtside:synced` `{matchId}` each time a snapshot has been merged (after every
 //! (re)subscription: the widget is caught up).
 
-use crate::store::Badge;
+use crate::store::{Badge, MatchState, MatchStatus};
 use js_sys::{Object, Reflect};
 use wasm_bindgen::JsValue;
 use web_sys::{CustomEvent, CustomEventInit, HtmlElement};
@@ -23,7 +23,31 @@ fn emit(host: &HtmlElement, name: &str, fields: &[(&str, JsValue)]) {
     }
 }
 
-pub fn score(host: &HtmlElement, match_id: u64, home: u32, away: u32) {
+/// What the score and status events compare: a game's two scores and its status.
+pub struct Scoreline {
+    pub home: u32,
+    pub away: u32,
+    pub status: MatchStatus,
+}
+
+impl Scoreline {
+    pub fn of(m: &MatchState) -> Scoreline {
+        Scoreline { home: m.home_score, away: m.away_score, status: m.status.clone() }
+    }
+}
+
+/// The one diff both models make: `courtside:score` when either score changed, then
+/// `courtside:status` when the status did.
+pub fn changes(host: &HtmlElement, match_id: u64, before: &Scoreline, after: &Scoreline) {
+    if (before.home, before.away) != (after.home, after.away) {
+        score(host, match_id, after.home, after.away);
+    }
+    if before.status != after.status {
+        status(host, match_id, after.status.as_str(), before.status.as_str());
+    }
+}
+
+fn score(host: &HtmlElement, match_id: u64, home: u32, away: u32) {
     emit(
         host,
         "courtside:score",
@@ -31,7 +55,7 @@ pub fn score(host: &HtmlElement, match_id: u64, home: u32, away: u32) {
     );
 }
 
-pub fn status(host: &HtmlElement, match_id: u64, status: &str, previous: &str) {
+fn status(host: &HtmlElement, match_id: u64, status: &str, previous: &str) {
     emit(
         host,
         "courtside:status",
