@@ -17,6 +17,11 @@ pub struct GamesView {
 }
 
 impl GamesView {
+    /// How many games there are, read without tracking (0 once disposed).
+    pub fn len_untracked(&self) -> usize {
+        self.ids.try_with_untracked(Vec::len).unwrap_or(0)
+    }
+
     fn card(&self, id: u64, labels: &'static Labels) -> impl IntoView {
         self.cards.with_value(|c| c.get(&id).copied()).map(|game| view! { <GameCard game=game labels=labels /> })
     }
@@ -31,13 +36,43 @@ impl GamesView {
     }
 }
 
-/// Carousel state the host glue drives (auto-advance) and the controls change.
+/// The carousel: which card leads, moved by the controls and by a timer (auto-advance).
 #[derive(Clone, Copy)]
 pub struct CarouselState {
     pub index: RwSignal<usize>,
     /// Hover and focus pause auto-advance.
     pub hovered: RwSignal<bool>,
     pub focused: RwSignal<bool>,
+}
+
+impl CarouselState {
+    /// At the first card, neither hovered nor focused (signals in the current owner).
+    pub fn new() -> CarouselState {
+        CarouselState { index: RwSignal::new(0), hovered: RwSignal::new(false), focused: RwSignal::new(false) }
+    }
+
+    /// `delta` cards on (or back, when negative) in a list of `len`, wrapping around.
+    pub fn step(self, len: usize, delta: i32) {
+        let len = len as i64;
+        if len > 0 {
+            self.index.try_update(|i| *i = (*i as i64 + i64::from(delta)).rem_euclid(len) as usize);
+        }
+    }
+
+    /// Auto-advance: one card on, wrapping around; paused on hover, on focus and while the
+    /// page is hidden.
+    pub fn advance(self, len: usize) {
+        let hidden = web_sys::window().and_then(|w| w.document()).is_some_and(|d| d.hidden());
+        let paused = self.hovered.try_get_untracked().unwrap_or(true) || self.focused.try_get_untracked().unwrap_or(true);
+        if !hidden && !paused {
+            self.index.try_update(|i| *i = if len == 0 { 0 } else { (*i + 1) % len });
+        }
+    }
+
+    /// Keep the index within a list of `len` (after games left it).
+    pub fn clamp(self, len: usize) {
+        self.index.try_update(|i| *i = (*i).min(len.saturating_sub(1)));
+    }
 }
 
 #[component]

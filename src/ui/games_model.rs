@@ -1,0 +1,267 @@
+//! The ticker's and the competition grid's view model: the pure `GameList`, copied into one
+//! signal per card once per animation frame (within a budget under a flood), the carousel,
+//! the connection badge, and the host-page events a push causes.
+
+use super::badge::watch_badge;
+use super::host_events::{self, Scoreline};
+use super::ticker::{CarouselState, GamesView};
+use crate::client::connection::{self, StateListener};
+use crate::client::{follow_games, Connection, GamesFeed, GamesUpdate};
+use crate::store::{Badge, GameList, ListChange, ListScope, MatchState};
+use leptos::prelude::*;
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::HtmlElement;
+
+/// How many ticker cards one animation frame may patch, adapted to what patching cost: the
+/// signals are set in the flush, but the DOM work happens in the effects that run right after
+/// it, so the cost is read from a task queued behind them. Aims at 4–8 ms a frame, leaving
+/// the rest of the frame to the page and the incoming messages.
+struct FrameBudget {
+    cards: Cell<usize>,
+    started: Cell<f64>,
+}
+
+impl FrameBudget {
+    const MIN: usize = 8;
+    const MAX: usize = 4096;
+
+    fn new() -> Self {
+        FrameBudget { cards: Cell::new(64), started: Cell::new(0.0) }
+    }
+
+    fn cards(&self) -> usize {
+        self.cards.get()
+    }
+
+    fn now() -> f64 {
+        web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+    }
+
+    fn start(&self) {
+        self.started.set(Self::now());
+    }
+
+    /// Queues the measurement behind the effects the flush woke; `saturated`: cards were left over.
+    fn measure(self: &Rc<Self>, saturated: bool) {
+        let me = self.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let cost = Self::now() - me.started.get();
+            let n = me.cards.get();
+            let next = if cost > 8.0 {
+                (n * 3 / 4).max(Self::MIN)
+            } else if cost < 4.0 && saturated {
+                (n + n / 4 + 1).min(Self::MAX)
+            } else {
+                n
+            };
+            me.cards.set(next);
+        });
+    }
+}
+
+/// Card changes waiting for the next animation frame.
+#[derive(Default)]
+struct PendingCards {
+    ids: Vec<u64>,
+    all: bool,
+    membership: bool,
+    scheduled: bool,
+}
+
+impl PendingCards {
+    fn queue(&mut self, id: u64) {
+        if !self.ids.contains(&id) {
+            self.ids.push(id);
+        }
+    }
+
+    /// True the first time after a flush: the caller asks for the frame.
+    fn needs_frame(&mut self) -> bool {
+        !std::mem::replace(&mut self.scheduled, true)
+    }
+}
+
+/// The list and what waits to be copied from it into the signals.
+struct Frames {
+    list: RefCell<GameList>,
+    pending: RefCell<PendingCards>,
+    budget: Rc<FrameBudget>,
+    games: GamesView,
+    /// Owns the signals, the cards' included (made in a frame, outside any owner).
+    owner: Owner,
+    host: Option<HtmlElement>,
+}
+
+/// Runs the flush before the next paint.
+fn request_frame(frames: Rc<Frames>) {
+    let cb = Closure::once_into_js(move || frames.flush());
+    if let Some(w) = web_sys::window() {
+        let _ = w.request_animation_frame(cb.unchecked_ref());
+    }
+}
+
+impl Frames {
+    /// Note a change of the list; the first since the last flush asks for a frame.
+    fn sync(self: &Rc<Self>, change: ListChange) {
+        let mut p = self.pending.borrow_mut();
+        match change {
+            ListChange::None => return,
+            ListChange::Updated(id) => p.queue(id),
+            ListChange::Refreshed => p.all = true,
+            ListChange::Membership => p.membership = true,
+        }
+        if p.needs_frame() {
+            request_frame(self.clone());
+        }
+    }
+
+    /// Copy the pure list into the signals: one card's signal for an in-place change, the id
+    /// list (and new or dropped cards) only when membership changes. A game updated ten times
+    /// within a frame is patched once; a hidden page does no DOM work.
+    fn flush(self: &Rc<Self>) {
+        let GamesView { ids, cards } = self.games;
+        let mut p = std::mem::take(&mut *self.pending.borrow_mut());
+        let list = self.list.borrow();
+        if p.all || p.membership {
+            cards.try_update_value(|c| {
+                c.retain(|id, sig| {
+                    let keep = list.get(*id).is_some();
+                    if !keep {
+                        sig.dispose();
+                    }
+                    keep
+                });
+                for g in &list.matches {
+                    match c.get(&g.state.id) {
+                        Some(sig) => {
+                            if sig.try_with_untracked(|s| *s != g.state).unwrap_or(false) {
+                                sig.try_set(g.state.clone());
+                            }
+                        }
+                        None => {
+                            let sig = self.owner.with(|| RwSignal::new(g.state.clone()));
+                            c.insert(g.state.id, sig);
+                        }
+                    }
+                }
+            });
+            if p.membership {
+                ids.try_set(list.ids());
+            }
+        } else {
+            // Under a flood, patch only as many cards as fit this frame's budget; the rest
+            // wait for the next frame (still at most one patch per card per frame).
+            let n = p.ids.len().min(self.budget.cards());
+            let rest = p.ids.split_off(n);
+            self.budget.start();
+            for id in p.ids {
+                if let (Some(Some(sig)), Some(g)) = (cards.try_with_value(|c| c.get(&id).copied()), list.get(id)) {
+                    sig.try_set(g.state.clone());
+                }
+            }
+            self.budget.measure(!rest.is_empty());
+            if !rest.is_empty() {
+                let mut next = self.pending.borrow_mut();
+                for id in rest {
+                    next.queue(id);
+                }
+                if next.needs_frame() {
+                    request_frame(self.clone());
+                }
+            }
+        }
+    }
+
+    /// One update from the feed: into the list (and, for a push, to the host page what it
+    /// changed). Returns the games that now need their own snapshot.
+    fn apply(self: &Rc<Self>, u: GamesUpdate) -> Vec<u64> {
+        let now = connection::now_ms();
+        let mut l = self.list.borrow_mut();
+        match u {
+            GamesUpdate::List(body) => self.sync(l.apply_snapshot(&body.matches, now)),
+            GamesUpdate::Match(s) => self.sync(l.apply_match_snapshot(&s, now)),
+            GamesUpdate::Delayed(d) => self.sync(l.set_delayed(d)),
+            GamesUpdate::MatchFailed(id) => {
+                web_sys::console::warn_1(&format!("courtside: no snapshot for match {id}; its card shows pushes only").into());
+            }
+            GamesUpdate::Message(msg) => {
+                let id = msg.match_id();
+                let before = l.get(id).map(|g| Scoreline::of(&g.state));
+                self.sync(l.apply_message(&msg, now));
+                if let (Some(host), Some(g)) = (&self.host, l.get(id)) {
+                    let after = Scoreline::of(&g.state);
+                    // A game new to the list: its score counts as a change, its status not.
+                    let before = before.unwrap_or_else(|| Scoreline { home: 0, away: 0, status: after.status.clone() });
+                    host_events::changes(host, id, &before, &after);
+                }
+            }
+            GamesUpdate::Denied { status } => {
+                web_sys::console::warn_1(&format!("courtside: the game list was refused ({status})").into());
+            }
+            GamesUpdate::Trouble(why) => web_sys::console::warn_1(&format!("courtside: {why}").into()),
+        }
+        // Games that joined through a push get their own snapshot: names, roster, clock.
+        l.take_missing_snapshots(now)
+    }
+}
+
+/// The games of a scope as the ticker and the grid show them.
+#[derive(Clone)]
+pub struct GamesModel {
+    pub games: GamesView,
+    pub carousel: CarouselState,
+    pub badge: RwSignal<Badge>,
+    /// The ticker's buttons, arrow keys and swipes: one card on or back.
+    pub step: Callback<i32>,
+    scope: ListScope,
+    frames: Rc<Frames>,
+}
+
+impl GamesModel {
+    /// No games yet, the signals owned by `owner`; `periods` is what to assume for a game
+    /// until its snapshot says. `host` receives the DOM events.
+    pub fn new(owner: &Owner, scope: ListScope, periods: Option<u32>, host: Option<HtmlElement>) -> GamesModel {
+        let (games, carousel, badge) = owner.with(|| {
+            (
+                GamesView { ids: RwSignal::new(Vec::new()), cards: StoredValue::new(HashMap::<u64, RwSignal<MatchState>>::new()) },
+                CarouselState::new(),
+                RwSignal::new(Badge::Reconnecting),
+            )
+        });
+        let step = owner.with(|| Callback::new(move |delta: i32| carousel.step(games.len_untracked(), delta)));
+        let mut list = GameList::new(scope);
+        list.default_periods = periods;
+        let frames = Rc::new(Frames {
+            list: RefCell::new(list),
+            pending: RefCell::new(PendingCards::default()),
+            budget: Rc::new(FrameBudget::new()),
+            games,
+            owner: owner.clone(),
+            host,
+        });
+        GamesModel { games, carousel, badge, step, scope, frames }
+    }
+
+    /// Follow the scope's games and the connection on `conn`. Dropping both stops them.
+    pub fn follow(&self, conn: &Rc<Connection>) -> (GamesFeed, StateListener) {
+        let frames = self.frames.clone();
+        let feed = follow_games(conn, self.scope, Rc::new(move |u| frames.apply(u)));
+        (feed, watch_badge(conn, self.badge, self.frames.host.clone()))
+    }
+
+    /// Drop the games finished more than `leave_ms` ago (the ticker's timer calls this).
+    pub fn remove_finished(&self, leave_ms: u64) {
+        let mut l = self.frames.list.borrow_mut();
+        self.frames.sync(l.remove_finished(connection::now_ms(), leave_ms));
+        self.carousel.clamp(l.matches.len());
+    }
+
+    /// The ticker's auto-advance (its timer calls this).
+    pub fn advance(&self) {
+        self.carousel.advance(self.games.len_untracked());
+    }
+}
