@@ -65,8 +65,14 @@ class Channel {
     this.handle = wasm.courtsideListen(name, (kind, event, data) => {
       if (kind === 0) {
         const payload = parse(data);
+        // listenToAll first, as pusher-js does, with Echo's names: the namespace's events
+        // without it, every other one with a leading dot.
+        if (!event.startsWith('pusher:')) {
+          const ns = (this.namespace || '').replace(/\./g, '\\');
+          const name = ns && event.startsWith(ns + '\\') ? event.slice(ns.length + 1) : '.' + event;
+          for (const f of this.all) f(name, payload);
+        }
         this.events.emit(event, payload);
-        if (!event.startsWith('pusher:')) for (const f of this.all) f(event, payload);
       } else if (kind > 2) {
         this.events.emit('pusher:subscription_error', { type: 'AuthError', error: data, status: event });
       } else {

@@ -23,7 +23,12 @@ function follow(name, echo) {
   echo.private('games')
     .subscribed(record('games subscribed'))
     .listen('.event.received', record('games event'))
-    .listen('.status.changed', record('games status'));
+    .listen('.status.changed', record('games status'))
+    .listenToAll((event, data) => log.push([`games all ${event}`, data]));
+  // The gateway refuses this channel (403): both report it once, and neither retries.
+  echo.private(`match.403${cfg.match}`)
+    .subscribed(record('denied subscribed'))
+    .error((e) => log.push(['denied error', { type: e.type, status: e.status }]));
   clients[name] = echo;
 }
 
