@@ -82,7 +82,7 @@ async fn scoreboard_speaks_german_and_shows_clear_error_states() {
     let root = container();
     let view = RwSignal::new(MatchView::new(5));
     let _handle = leptos::mount::mount_to(root.clone(), move || {
-        view! { <Scoreboard view=view.into() badge=Signal::stored(Badge::Offline) labels=&DE /> }
+        view! { <Scoreboard view=view.into() badge=RwSignal::new(Badge::Offline) labels=&DE /> }
     });
     settle().await;
     assert_eq!(text(&root, ".cs-badge-offline"), "Offline");
@@ -109,7 +109,7 @@ fn decode<T: serde::de::DeserializeOwned>(text: &str) -> T {
 fn mount_board(view: RwSignal<MatchView>, labels: &'static courtside::ui::Labels) -> web_sys::HtmlElement {
     let root = container();
     let handle = leptos::mount::mount_to(root.clone(), move || {
-        view! { <Scoreboard view=view.into() badge=Signal::stored(Badge::Live) labels=labels /> }
+        view! { <Scoreboard view=view.into() badge=RwSignal::new(Badge::Live) labels=labels /> }
     });
     std::mem::forget(handle);
     root
@@ -243,7 +243,7 @@ fn mount_ticker(n: u64) -> (web_sys::HtmlElement, CarouselState, StoredValue<Has
     });
     let view_games = GamesView { ids: ids.into(), cards };
     let handle = leptos::mount::mount_to(root.clone(), move || {
-        view! { <Ticker games=view_games carousel=carousel badge=Signal::stored(Badge::Live) labels=&EN step=step /> }
+        view! { <Ticker games=view_games carousel=carousel badge=RwSignal::new(Badge::Live) labels=&EN step=step /> }
     });
     std::mem::forget(handle);
     (root, carousel, cards)

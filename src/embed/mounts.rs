@@ -98,10 +98,10 @@ pub fn bind_games(
     m.handle = Some(owner.with(|| -> Box<dyn Any> {
         match scope {
             ListScope::Live => Box::new(leptos::mount::mount_to(container, move || {
-                view! { <Ticker games=games carousel=carousel badge=badge.into() labels=labels step=step /> }
+                view! { <Ticker games=games carousel=carousel badge=badge labels=labels step=step /> }
             })),
             ListScope::Competition(c) => Box::new(leptos::mount::mount_to(container, move || {
-                view! { <CompetitionGrid games=games badge=badge.into() labels=labels competition=c /> }
+                view! { <CompetitionGrid games=games badge=badge labels=labels competition=c /> }
             })),
         }
     }));
@@ -139,7 +139,7 @@ fn bind_scoreboard(
     let container = m.container();
     let handle = owner.with(|| {
         leptos::mount::mount_to(container, move || {
-            view! { <Scoreboard view=model.view badge=model.badge.into() labels=labels /> }
+            view! { <Scoreboard view=model.view badge=model.badge labels=labels /> }
         })
     });
     m.handle = Some(Box::new(handle));

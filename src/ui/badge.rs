@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use std::rc::Rc;
 
 /// Nothing while live; "Reconnecting", "Offline" or the permanent error otherwise.
-pub fn badge_view(badge: Signal<Badge>, labels: &'static Labels) -> impl IntoView {
+pub fn badge_view(badge: RwSignal<Badge>, labels: &'static Labels) -> impl IntoView {
     move || {
         let (class, text) = match badge.get() {
             Badge::Live => return None,

@@ -13,7 +13,7 @@ use leptos::either::Either;
 use leptos::prelude::*;
 
 #[component]
-pub fn Scoreboard(view: RwSignal<MatchView>, badge: Signal<Badge>, labels: &'static Labels) -> impl IntoView {
+pub fn Scoreboard(view: RwSignal<MatchView>, badge: RwSignal<Badge>, labels: &'static Labels) -> impl IntoView {
     view! {
         <section class="cs-board" lang=labels.lang data-status=move || view.with(|v| v.state.status.as_str().to_owned())>
             <header class="cs-head">

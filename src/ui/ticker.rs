@@ -79,7 +79,7 @@ impl CarouselState {
 pub fn Ticker(
     games: GamesView,
     carousel: CarouselState,
-    badge: Signal<Badge>,
+    badge: RwSignal<Badge>,
     labels: &'static Labels,
     /// Called with -1 or +1 by the buttons, the arrow keys and swipes.
     step: Callback<i32>,
@@ -141,7 +141,7 @@ pub fn Ticker(
 }
 
 #[component]
-pub fn CompetitionGrid(games: GamesView, badge: Signal<Badge>, labels: &'static Labels, competition: u64) -> impl IntoView {
+pub fn CompetitionGrid(games: GamesView, badge: RwSignal<Badge>, labels: &'static Labels, competition: u64) -> impl IntoView {
     let any = Memo::new(move |_| games.ids.with(|ids| !ids.is_empty()));
     view! {
         <section class="cs-competition" lang=labels.lang aria-label=format!("{} {competition}", labels.competition)>
