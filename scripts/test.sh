@@ -7,7 +7,8 @@
 # COURTSIDE_TEST_UPSTREAM_PORT (18788, a gateway in upstream mode reading the league's stats
 # API), COURTSIDE_TEST_RELAY_PORT (18789, a relay), COURTSIDE_TEST_REDIS_PORT (16379),
 # COURTSIDE_TEST_NODE_A_PORT / _NODE_B_PORT (16101/16102, two sockudo nodes joined by Redis),
-# COURTSIDE_TEST_RUNNER_PORT (18090, where wasm-bindgen-test serves the test page).
+# COURTSIDE_TEST_RUNNER_PORT (18090, where wasm-bindgen-test serves the test page),
+# COURTSIDE_TEST_CORPUS_PORT (18091, the fuzzers' grown corpus for the shipped codec's test).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
@@ -22,12 +23,14 @@ REDIS_PORT=${COURTSIDE_TEST_REDIS_PORT:-16379}
 NODE_A=${COURTSIDE_TEST_NODE_A_PORT:-16101}
 NODE_B=${COURTSIDE_TEST_NODE_B_PORT:-16102}
 RUNNER_PORT=${COURTSIDE_TEST_RUNNER_PORT:-18090}
+CORPUS_PORT=${COURTSIDE_TEST_CORPUS_PORT:-18091}
 started=$SECONDS
 
 "$ROOT/scripts/bootstrap.sh"
 
 cleanup() {
   stop_bg "page-$PAGE_PORT"
+  stop_bg "corpus-$CORPUS_PORT"
   stop_bg "peer-$PEER_PORT"
   stop_bg "relay-$RELAY_PORT"
   stop_bg "upstream-$UPSTREAM_PORT"
@@ -70,6 +73,24 @@ fuzzed=$(grep -cE '^  [a-z_]+: +[0-9]+ runs in ' "$RUN_DIR/fuzz.log" || true)
 ((fuzzed > 0)) || die "fuzz.sh reported no target that ran (log: $RUN_DIR/fuzz.log)"
 echo "test result: ok. $fuzzed passed; 0 failed" >>"$results"   # each fuzz target: 60 s without a crash
 say "fuzzing: $fuzzed targets in $((SECONDS - fuzz_started)) s"
+# The corpus the fuzzers grew, for the browser tests to run through the shipped codec
+# (tests/browser_codec.rs): every UTF-8 input of each target, one JSON file, served with CORS.
+python3 - "$ROOT/target/fuzz-corpus" "$ROOT/target/fuzz-corpus-served/corpus.json" <<'PY'
+import json, os, sys
+src, out = sys.argv[1], sys.argv[2]
+doc = {}
+for target in sorted(os.listdir(src)):
+    texts = []
+    for name in sorted(os.listdir(os.path.join(src, target))):
+        try:
+            texts.append(open(os.path.join(src, target, name), "rb").read().decode("utf-8"))
+        except UnicodeDecodeError:
+            pass  # the targets skip what is not UTF-8
+    doc[target] = texts
+os.makedirs(os.path.dirname(out), exist_ok=True)
+json.dump(doc, open(out, "w"))
+print("  corpus for the shipped codec: " + ", ".join(f"{t} {len(v)}" for t, v in doc.items()))
+PY
 
 say "starting sockudo, the gateway and the scripted peer for the browser tests"
 cargo build -q -p courtside-peer
@@ -107,12 +128,21 @@ export COURTSIDE_E2E_UPSTREAM_GATEWAY="http://127.0.0.1:$UPSTREAM_PORT"
 export COURTSIDE_E2E_RELAY_GATEWAY="http://127.0.0.1:$RELAY_PORT"
 export COURTSIDE_E2E_NODE_B="$NODE_B"
 export COURTSIDE_E2E_DEMO_TOKEN="$DEMO_TOKEN"
+start_bg "corpus-$CORPUS_PORT" "$CORPUS_PORT" python3 -c '
+import functools, http.server, sys
+class H(http.server.SimpleHTTPRequestHandler):
+    def end_headers(self):
+        self.send_header("Access-Control-Allow-Origin", "*")
+        super().end_headers()
+http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), functools.partial(H, directory=sys.argv[2])).serve_forever()
+' "$CORPUS_PORT" "$ROOT/target/fuzz-corpus-served"
+export COURTSIDE_E2E_FUZZ_CORPUS="http://127.0.0.1:$CORPUS_PORT/corpus.json"
 export WASM_BINDGEN_TEST_ADDRESS="127.0.0.1:$RUNNER_PORT"
 run_logged "$RUN_DIR/browser.log" cargo test --target wasm32-unknown-unknown \
   || die "browser tests failed (log: $RUN_DIR/browser.log)"
 count <"$RUN_DIR/browser.log"
 # A cfg slip that compiled the browser tests out would pass on nothing: count what ran.
-BROWSER_FLOOR=29
+BROWSER_FLOOR=30
 ran=$(awk '/^test result: /{for (i=1;i<=NF;i++) if ($i ~ /^passed;?$/) s+=$(i-1)} END {print s+0}' "$RUN_DIR/browser.log")
 ((ran >= BROWSER_FLOOR)) || die "only $ran browser tests ran (at least $BROWSER_FLOOR expected): were they compiled out?"
 say "$ran browser tests ran (floor $BROWSER_FLOOR)"

@@ -1,7 +1,8 @@
 //! The codec that ships, fuzzed: the native fuzz targets (fuzz/fuzz_targets/*.rs) run on
-//! `SerdeJson`, the widget parses with `BrowserJson` (the browser's `JSON.parse`, then
-//! serde-wasm-bindgen). This runs their seeds and a corpus of malformed and edge-case frames
-//! and payloads through `BrowserJson` in Chromium, with the fuzz targets' assertions: no panic,
+//! `SerdeJson`, the widget parses with `BrowserJson` (the browser's `JSON.parse`, then the
+//! strict deserializer of src/client/json.rs). This runs their seeds, the corpus they grew in
+//! the test command's fuzzing stage, and a corpus of malformed and edge-case frames and
+//! payloads through `BrowserJson` in Chromium, with the fuzz targets' assertions: no panic,
 //! the engine's invariants hold after every frame (`Engine::handle_text::<BrowserJson>`), the
 //! reducer never moves the event id or a pushed status back; and errors are readable (not
 //! empty, not a megabyte of echoed input). Numbers the contract holds as integers must come
@@ -11,6 +12,7 @@
 use courtside::client::json::{from_js, BrowserJson};
 use courtside::protocol::{frame, Action, AuthResult, Config, ConnectionState, Engine, Event, JsonCodec};
 use courtside::store::{decode_message, Applied, MatchMessage, MatchSnapshot, MatchState, MatchStatus, MatchView};
+use wasm_bindgen::JsCast as _;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -439,4 +441,39 @@ fn integers_beyond_2_53_are_refused_not_rounded() {
             }
         }
     }
+}
+
+/// The corpus libFuzzer grew in the test command's fuzzing stage, through the same targets on
+/// the shipped codec: scripts/test.sh serves every input of each target that is UTF-8 (what the
+/// targets read) as one JSON file and names it in `COURTSIDE_E2E_FUZZ_CORPUS`. Thousands of
+/// inputs the native fuzzers found interesting (each reached new code in `SerdeJson`'s path),
+/// none of which may panic, throw or break an invariant in `BrowserJson`'s.
+#[wasm_bindgen_test]
+async fn the_fuzzers_grown_corpus_passes_through_the_shipped_codec() {
+    let Some(url) = option_env!("COURTSIDE_E2E_FUZZ_CORPUS") else {
+        web_sys::console::log_1(&"fuzz corpus: not served (scripts/test.sh sets COURTSIDE_E2E_FUZZ_CORPUS); skipped".into());
+        return;
+    };
+    let body = gloo_net::http::Request::get(url).send().await.expect("the corpus is served");
+    assert_eq!(body.status(), 200, "{url}");
+    let corpus = js_sys::JSON::parse(&body.text().await.expect("a body")).expect("the corpus is JSON");
+    let targets: [(&str, fn(&str)); 2] = [("frame_decoder", frame_target), ("reducer", reducer_target)];
+    let mut failures = vec![];
+    let mut report = vec![];
+    for (target, run) in targets {
+        let inputs = js_sys::Reflect::get(&corpus, &target.into()).expect("the corpus names every target");
+        let inputs: js_sys::Array = inputs.dyn_into().expect("a list of inputs");
+        for input in inputs.iter() {
+            let text = input.as_string().expect("inputs are text");
+            let for_run = text.clone();
+            if let Err(e) = survives(move || run(&for_run)) {
+                failures.push(format!("{target}: {}: {}", clip(&text), clip(&e)));
+            }
+        }
+        // The seeds alone are one or two: a grown corpus is hundreds after 60 s.
+        assert!(inputs.length() >= 100, "{target}: only {} inputs; did the fuzzing stage run?", inputs.length());
+        report.push(format!("{target} {}", inputs.length()));
+    }
+    web_sys::console::log_1(&format!("fuzz corpus through the shipped codec: {} inputs, {} failed", report.join(", "), failures.len()).into());
+    assert!(failures.is_empty(), "{} grown-corpus inputs broke the shipped codec:\n{}", failures.len(), failures.join("\n"));
 }
