@@ -3,6 +3,11 @@
 //! A page loads the module and writes `<courtside-scoreboard match="123">`; the element
 //! attaches a shadow root, adopts the shared stylesheet and mounts a Leptos root into it.
 //! Every element on the page shares the one connection in `crate::client`.
+//!
+//! `elements` defines the classes, `attributes` reads an element's attributes, `page` holds
+//! the page's settings, stats and the `Mounted` handle, and `mounts` makes a view model from
+//! `crate::ui` and hands it to its component. The frames themselves never come up here: they
+//! go from the client's feeds into the models in `crate::ui`.
 
 pub mod settings;
 

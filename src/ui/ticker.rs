@@ -45,6 +45,12 @@ pub struct CarouselState {
     pub focused: RwSignal<bool>,
 }
 
+impl Default for CarouselState {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl CarouselState {
     /// At the first card, neither hovered nor focused (signals in the current owner).
     pub fn new() -> CarouselState {
