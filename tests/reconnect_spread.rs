@@ -277,6 +277,69 @@ fn no_reader_waits_longer_than_the_outage_and_the_crowd_stays_spread() {
     }
 }
 
+/// A server that accepts and never answers (half-open, black-holed): once a page has seen one
+/// hello, a silent server costs it the learned allowance (2 s, doubling per miss, up to the
+/// 10 s timeout), and the attempt after a miss comes within that allowance. The last of 10,000
+/// readers is back within 4.5 s of a 250 ms or 2 s outage (13.0 s and 12.5 s with a fixed 10 s
+/// handshake, which this test fails on), and never later than with the fixed one after 12 s.
+#[test]
+fn a_server_that_does_not_answer_costs_seconds_not_the_whole_handshake_timeout() {
+    let fixed: &dyn Fn(&mut Config) = &|c| c.handshake_min_ms = c.handshake_timeout_ms;
+    for outage in [250, 2_000, 12_000] {
+        let run = courtside(READERS, outage, Down::Unanswered, 1, &|_| {});
+        let before = courtside(READERS, outage, Down::Unanswered, 1, fixed);
+        row("courtside, unanswered", std::slice::from_ref(&run));
+        row("fixed 10 s handshake", std::slice::from_ref(&before));
+        if outage <= 2_000 {
+            assert!(run.wait_all() < 4_500, "outage {outage} ms, unanswered: the last reader came back after {} ms", run.wait_all());
+        }
+        assert!(run.wait_all() <= before.wait_all(), "outage {outage} ms: {} ms, fixed 10 s: {} ms", run.wait_all(), before.wait_all());
+        assert!(run.densest_returns() * 100 < READERS * 15, "outage {outage} ms: {} returns in one 100 ms", run.densest_returns());
+    }
+}
+
+/// The allowance itself, on one engine: 10 s before any hello; after a hello that took 300 ms,
+/// 2 s (the floor over 2 × 300 ms + 1 s), then 4 s, 8 s, 10 s as handshakes time out; back to
+/// 2 s after the next hello.
+#[test]
+fn the_handshake_allowance_is_learned_and_grows_with_misses() {
+    let mut e = Engine::new(Config::new(URL.into(), 5));
+    assert_eq!(e.handshake_allowance(), 10_000);
+    let mut now = 1_000_000;
+    e.connect(now);
+    now += 300;
+    e.handle_open(now);
+    e.handle_text::<SerdeJson>(ESTABLISHED, now);
+    assert_eq!(e.state(), ConnectionState::Connected);
+    assert_eq!(e.handshake_allowance(), 2_000);
+    e.handle_closed(now);
+    let mut seen = vec![];
+    for _ in 0..4 {
+        // Fire deadlines until a socket is asked for, then let its handshake time out.
+        loop {
+            now = e.poll_timeout().expect("a deadline");
+            e.handle_timeout(now);
+            if std::iter::from_fn(|| e.poll_action()).any(|a| matches!(a, Action::Open { .. })) {
+                break;
+            }
+        }
+        let opened = now;
+        seen.push(e.handshake_allowance());
+        // Other deadlines (the unavailable one) may come first: fire until the socket is given up.
+        loop {
+            now = e.poll_timeout().expect("the handshake deadline");
+            e.handle_timeout(now);
+            if std::iter::from_fn(|| e.poll_action()).any(|a| matches!(a, Action::Close)) {
+                break;
+            }
+        }
+        assert_eq!(now - opened, *seen.last().unwrap(), "the handshake was given up after its allowance");
+    }
+    assert_eq!(seen, vec![2_000, 4_000, 8_000, 10_000]);
+    e.handle_open(now);
+    e.handle_text::<SerdeJson>(ESTABLISHED, now);
+}
+
 /// pusher-js's schedule as modelled: pinned, so that a change to the model is a visible one.
 #[test]
 fn the_pusher_js_model() {
@@ -305,9 +368,13 @@ fn the_measures() {
 #[ignore]
 fn reconnect_spread_table() {
     type Tune = &'static dyn Fn(&mut Config);
-    let schedules: [(&str, Tune); 4] = [
-        ("courtside before (doubling, no outage bound)", &|c| c.backoff_outage_pct = 0),
-        ("window ≤ time away (chosen, the default)", &|_| {}),
+    let schedules: [(&str, Tune); 5] = [
+        ("courtside before (doubling, no outage bound)", &|c| {
+            c.backoff_outage_pct = 0;
+            c.handshake_min_ms = c.handshake_timeout_ms;
+        }),
+        ("window ≤ time away, handshake always 10 s", &|c| c.handshake_min_ms = c.handshake_timeout_ms),
+        ("window ≤ time away, learned handshake (the default)", &|_| {}),
         ("window ≤ half the time away", &|c| c.backoff_outage_pct = 50),
         ("doubling, cap 5 s", &|c| {
             c.backoff_outage_pct = 0;
