@@ -8,14 +8,22 @@
 #   latency     sizes, event→DOM latency, cold start, lost events, long tasks (both pages,
 #               interleaved rounds; BENCH_EVENTS 2000, BENCH_RATE 50/s, BENCH_ROUNDS 3)
 #   throughput  300 games into one ticker at 5,000 events/s for 30 s (BENCH_GAMES, BENCH_TP_RATE,
-#               BENCH_TP_SECONDS, BENCH_TP_ROUNDS 3): events lost, long tasks, DOM patches per
-#               card per frame (courtside only: there is no reference ticker page)
+#               BENCH_TP_SECONDS, BENCH_TP_ROUNDS 3), courtside's ticker and a pusher-js + echo
+#               one (pages/ticker-reference.js), each in its own browser, one after the other:
+#               events sent and received, cards on their last score, cards that missed events
+#               and were recovered by a snapshot or not, the server's slow-consumer disconnects,
+#               long tasks (start-up and flood) and long animation frames with where their time
+#               went, DOM patches per card per frame, time until every card is right after the
+#               last publish (BENCH_TP_SETTLE_S 10 at most) (about 3 minutes a round)
 #   memory      1,000,000 events and 1,000 forced reconnects into both pages (BENCH_MEM_EVENTS,
 #               BENCH_MEM_RECONNECTS, BENCH_MEM_RATE 2000/s, BENCH_MEM_ROUNDS 3): JS heap and
 #               wasm memory, start and end, events missed (about 9 minutes a round)
 #   recovery    sockudo killed and restarted under 100 readers of each library, each its own
 #               socket (BENCH_READERS, BENCH_RECOVERY_ROUNDS 3): time until all are back, spread
 #               of the reconnect attempts
+# Every event the benchmark sends goes through the demo league (POST /demo/publish, batches in
+# throughput and memory), so the snapshots serve it too and a lost event can be told from a
+# recovered one; the league keeps BENCH_GAMES + 1000 hand-made matches (COURTSIDE_DEMO_MAX_MANUAL).
 # Not part of the test command: a full run takes about 40 minutes (memory's three rounds, 28).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
@@ -42,14 +50,15 @@ cleanup() { stop_bg "compare-driver"; stop_bg "page-$PAGE_PORT"; stop_bg "gatewa
 trap cleanup EXIT
 start_sockudo "$SOCKUDO_PORT"
 GATEWAY_PROFILE=release start_gateway "$GATEWAY_PORT" "$SOCKUDO_PORT" COURTSIDE_RATE_PER_IP=1000000 COURTSIDE_RATE_PER_TOKEN=1000000 \
-  COURTSIDE_RATE_TOKEN_PER_IP=1000000 COURTSIDE_RATE_AUTH_GLOBAL=1000000   # every benchmark reader shares 127.0.0.1
+  COURTSIDE_RATE_TOKEN_PER_IP=1000000 COURTSIDE_RATE_AUTH_GLOBAL=1000000 \
+  COURTSIDE_DEMO_MAX_MANUAL=$(( ${BENCH_GAMES:-300} + 1000 ))   # every benchmark reader shares 127.0.0.1
 
 site="$ROOT/target/compare-site"
 rm -rf "$site" && mkdir -p "$site"
 stage_widget target/release-dist "$site"
 cp "${reference[@]}" "$site/"
 cp bench/compare/pages/*.js "$site/"
-for page in courtside reference ticker recovery; do
+for page in courtside reference ticker ticker-reference recovery; do
   fill_page "bench/compare/pages/$page.html" "$site/$page.html" "$GATEWAY_PORT" "$SOCKUDO_PORT"
 done
 start_bg "page-$PAGE_PORT" "$PAGE_PORT" python3 -m http.server "$PAGE_PORT" --bind 127.0.0.1 --directory "$site"
@@ -58,9 +67,10 @@ start_bg "compare-driver" "$DRIVER_PORT" /usr/bin/chromedriver --port="$DRIVER_P
 snippet=$(cd "$site" && find snippets -name '*.js' | paste -sd, -)
 mkdir -p bench/results
 stamp=$(date -u +%Y-%m-%dT%H-%M-%SZ)
-export BENCH_GATEWAY="http://127.0.0.1:$GATEWAY_PORT" BENCH_PUSHER_HTTP="http://127.0.0.1:$SOCKUDO_PORT" \
+export BENCH_GATEWAY="http://127.0.0.1:$GATEWAY_PORT" \
   BENCH_DRIVER_PORT="$DRIVER_PORT" BENCH_JSON="$ROOT/bench/results/compare-$stamp.json" \
-  BENCH_COURTSIDE_URL="http://127.0.0.1:$PAGE_PORT/courtside.html" BENCH_REFERENCE_URL="http://127.0.0.1:$PAGE_PORT/reference.html"
+  BENCH_COURTSIDE_URL="http://127.0.0.1:$PAGE_PORT/courtside.html" BENCH_REFERENCE_URL="http://127.0.0.1:$PAGE_PORT/reference.html" \
+  BENCH_SOCKUDO_LOG="$RUN_DIR/sockudo-$SOCKUDO_PORT.log"
 driver="$ROOT/target/compare/release/courtside-compare"
 
 if wants latency; then
@@ -70,7 +80,8 @@ if wants latency; then
 fi
 if wants throughput; then
   say "throughput: ${BENCH_GAMES:-300} games on one ticker, ${BENCH_TP_RATE:-5000} events/s for ${BENCH_TP_SECONDS:-30} s, ${BENCH_TP_ROUNDS:-3} rounds"
-  BENCH_MODE=throughput BENCH_TICKER_URL="http://127.0.0.1:$PAGE_PORT/ticker.html" "$driver"
+  BENCH_MODE=throughput BENCH_TICKER_URL="http://127.0.0.1:$PAGE_PORT/ticker.html" \
+    BENCH_TICKER_REFERENCE_URL="http://127.0.0.1:$PAGE_PORT/ticker-reference.html" "$driver"
 fi
 if wants memory; then
   say "memory: ${BENCH_MEM_EVENTS:-1000000} events and ${BENCH_MEM_RECONNECTS:-1000} forced reconnects, ${BENCH_MEM_ROUNDS:-3} rounds"

@@ -2,12 +2,16 @@
 // carrying home_score N arrived and when the DOM first showed N; when the first score was
 // painted; every socket the page opened (for the reconnect spread) and every resubscription.
 // With `?quiet` in the address (memory and recovery runs) it keeps no per-message records,
-// only counters, so that the page's own bookkeeping does not grow. Both libraries pay the
-// same cost for it.
-window.__bench = { msg: {}, dom: {}, firstPaint: null, longTasks: [], longTaskStarts: [], sockets: [], synced: [], received: 0, last: null };
-window.__tp = { received: 0, maxPatchesPerCardPerFrame: 0, frames: 0, patched: 0 };
+// only counters, so that the page's own bookkeeping does not grow. With `?tp=FIRST,COUNT`
+// (throughput runs) it also counts, per game FIRST..FIRST+COUNT-1, the events that reached the
+// socket and the last score among them. Both libraries pay the same cost for it.
+window.__bench = { msg: {}, dom: {}, firstPaint: null, longTasks: [], longTaskStarts: [], loaf: [], sockets: [], synced: [], received: 0, last: null };
+window.__tp = { received: 0, games: {}, maxPatchesPerCardPerFrame: 0, frames: 0, patched: 0 };
 (() => {
-  const quiet = new URLSearchParams(location.search).has('quiet');
+  const query = new URLSearchParams(location.search);
+  const quiet = query.has('quiet');
+  const [tpFirst, tpCount] = (query.get('tp') || '0,0').split(',').map(Number);
+  const tpEnd = tpFirst + tpCount;
   const Native = window.WebSocket;
   window.WebSocket = class extends Native {
     constructor(...args) {
@@ -19,13 +23,20 @@ window.__tp = { received: 0, maxPatchesPerCardPerFrame: 0, frames: 0, patched: 0
         const t = performance.now();
         window.__bench.received += 1;
         if (quiet) return;
-        // The throughput run's own events (ids from 2,000,000,000), not the demo league's.
-        if (typeof e.data === 'string' && /\\"id\\":200[01]\d{6}/.test(e.data)) window.__tp.received += 1;
         try {
           const frame = JSON.parse(e.data);
           if (frame.event === 'event.received') {
             const data = typeof frame.data === 'string' ? JSON.parse(frame.data) : frame.data;
             if (!(data.home_score in window.__bench.msg)) window.__bench.msg[data.home_score] = t;
+            // The throughput run's own games (?tp=FIRST,COUNT), not the demo league's: per
+            // game, the events that reached the socket and the last home score among them.
+            const id = data.match_id;
+            if (id >= tpFirst && id < tpEnd) {
+              window.__tp.received += 1;
+              const g = window.__tp.games[id] || (window.__tp.games[id] = [0, null]);
+              g[0] += 1;
+              g[1] = data.home_score;
+            }
           }
         } catch (_) { /* not ours to judge */ }
       });
@@ -49,6 +60,29 @@ window.__tp = { received: 0, maxPatchesPerCardPerFrame: 0, frames: 0, patched: 0
       }
     }).observe({ type: 'longtask', buffered: true });
   } catch (_) { /* no long-task support */ }
+  // Long animation frames (over 50 ms), with where their time went: the scripts that ran (what
+  // invoked each: a socket message, a frame callback, a timer…), and the frame's rendering and
+  // style and layout. The first 2,000, not in quiet mode.
+  try {
+    const ms = (x) => Math.round(x * 10) / 10;
+    new PerformanceObserver((list) => {
+      if (quiet) return;
+      for (const e of list.getEntries()) {
+        if (window.__bench.loaf.length >= 2000) return;
+        const end = e.startTime + e.duration;
+        window.__bench.loaf.push({
+          start: ms(e.startTime), duration: ms(e.duration), blocking: ms(e.blockingDuration),
+          render: e.renderStart ? ms(end - e.renderStart) : 0,
+          styleLayout: e.styleAndLayoutStart ? ms(end - e.styleAndLayoutStart) : 0,
+          scripts: e.scripts.map((x) => ({
+            invoker: x.invoker, type: x.invokerType, duration: ms(x.duration),
+            source: `${(x.sourceURL || '').split('/').pop()}:${x.sourceFunctionName || ''}`,
+            forcedStyleLayout: ms(x.forcedStyleAndLayoutDuration || 0),
+          })),
+        });
+      }
+    }).observe({ type: 'long-animation-frame', buffered: true });
+  } catch (_) { /* no long-animation-frame support */ }
   window.__benchWatch = (node, read) => {
     const seen = () => {
       const v = read();

@@ -1,4 +1,4 @@
-// Throughput page (courtside): per animation frame, how many DOM mutations each game card
+// Throughput pages (both sides): per animation frame, how many DOM mutations each game card
 // received (a card patched twice in one frame is wasted work). measure.js counts the messages.
 (() => {
   let perCard = new Map();

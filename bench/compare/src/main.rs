@@ -5,17 +5,21 @@
 //! the WebSocket message time and the time the DOM first showed it (bench/compare/pages/
 //! measure.js). Rounds alternate which page loads first. Prints, for every metric and both
 //! pages, the median over the rounds and the range (stats.rs), names every round that lost
-//! events and how, and writes JSON with each round's figures.
-//! Configuration comes from bench/compare.sh through environment variables.
+//! events and how, and writes JSON with each round's figures. Every event goes through the demo
+//! league (`/demo/publish`; batches of them in throughput.rs and memory.rs, see league.rs), so
+//! the snapshots serve it too. Configuration comes from bench/compare.sh through environment
+//! variables.
 
 use fantoccini::{Client, ClientBuilder};
 use serde_json::{json, Value};
 use std::io::Write;
 use std::time::{Duration, Instant};
 
+mod league;
 mod memory;
 mod recovery;
 mod stats;
+mod throughput;
 
 use stats::{heading, Over};
 
@@ -159,17 +163,6 @@ async fn collect(c: &Client, events: u64, cold_start_ms: f64) -> PageRun {
     PageRun { latencies, never_arrived, not_shown, cold_start_ms, long_tasks, sockets }
 }
 
-/// The Pusher HTTP API's signed query string for a POST of `body` to `path`.
-fn sign_query(key: &str, secret: &str, path: &str, body: &str) -> String {
-    use hmac::{Hmac, Mac};
-    use md5::{Digest, Md5};
-    let ts = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-    let params = format!("auth_key={key}&auth_timestamp={ts}&auth_version=1.0&body_md5={}", hex::encode(Md5::digest(body)));
-    let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(secret.as_bytes()).expect("any key length");
-    mac.update(format!("POST\n{path}\n{params}").as_bytes());
-    format!("{params}&auth_signature={}", hex::encode(mac.finalize().into_bytes()))
-}
-
 /// Sets match `id`'s score to `home`:0 through the gateway's demo endpoint, which creates the
 /// match when it is new and publishes the change.
 async fn demo_publish(http: &reqwest::Client, id: u64, home: u64) {
@@ -183,209 +176,10 @@ async fn demo_publish(http: &reqwest::Client, id: u64, home: u64) {
         .unwrap_or_else(|e| panic!("publish to match {id}: {e}"));
 }
 
-/// Publishes straight to the Pusher server's HTTP API (`batch_events`), 100 events a request.
-#[derive(Clone)]
-struct Publisher {
-    http: reqwest::Client,
-    base: String,
-    app_id: String,
-    key: String,
-    secret: String,
-}
-
-impl Publisher {
-    fn from_env(http: reqwest::Client) -> Self {
-        Publisher { http, base: env("BENCH_PUSHER_HTTP"), app_id: env("PUSHER_APP_ID"), key: env("PUSHER_APP_KEY"), secret: env("PUSHER_APP_SECRET") }
-    }
-
-    /// An `event.received` for `game` with home_score `home` and stat event id `id`.
-    fn event(channel: &str, game: u64, home: u64, id: u64) -> Value {
-        let data = json!({ "match_id": game, "home_score": home, "away_score": 0, "current_period": 1,
-                           "current_clock": "10:00", "status": "in_progress",
-                           "event": { "id": id, "type": "ft_made", "team_id": 1, "player_id": 7 } });
-        json!({ "name": "event.received", "channel": channel, "data": data.to_string() })
-    }
-
-    /// Sends `events` in requests of 100; each task answers whether the server took its batch.
-    fn send(&self, events: Vec<Value>) -> Vec<tokio::task::JoinHandle<bool>> {
-        let path = format!("/apps/{}/batch_events", self.app_id);
-        events
-            .chunks(100)
-            .map(|chunk| {
-                let body = json!({ "batch": chunk }).to_string();
-                let url = format!("{}{path}?{}", self.base, sign_query(&self.key, &self.secret, &path, &body));
-                let http = self.http.clone();
-                tokio::spawn(async move {
-                    http.post(url).header("content-type", "application/json").body(body).send().await.map(|r| r.status().is_success()).unwrap_or(false)
-                })
-            })
-            .collect()
-    }
-}
-
-/// How many of the publishing tasks' batches the server refused.
-async fn refused_batches(tasks: Vec<tokio::task::JoinHandle<bool>>) -> u64 {
-    let mut refused = 0;
-    for t in tasks {
-        if !t.await.unwrap_or(false) {
-            refused += 1;
-        }
-    }
-    refused
-}
-
-/// One throughput round's figures.
-struct TpRound {
-    sent: u64,
-    received: u64,
-    failed_batches: u64,
-    right: usize,
-    long: Vec<f64>,
-    max_patches: Value,
-    patched_per_frame: f64,
-    out: Value,
-}
-
-impl TpRound {
-    fn lost(&self) -> u64 {
-        self.sent.saturating_sub(self.received)
-    }
-}
-
-/// 300 live games into a ticker at 5,000 events/s for 30 s (by default), BENCH_TP_ROUNDS (3)
-/// times, each in a fresh browser on the same games reset to 0:0: events received vs sent,
-/// cards ending on their game's last score, long tasks, and DOM patches per card per frame.
-async fn throughput() {
-    let games = env_num("BENCH_GAMES", 300);
-    let rate = env_num("BENCH_TP_RATE", 5000);
-    let seconds = env_num("BENCH_TP_SECONDS", 30);
-    let rounds = env_num("BENCH_TP_ROUNDS", 3).max(1);
-    let http = reqwest::Client::new();
-    let base = 700_000 + (std::process::id() as u64 % 1000) * 1000;
-    let mut runs = vec![];
-    for round in 0..rounds {
-        let r = throughput_round(&http, base, games, rate, seconds).await;
-        println!(
-            "round {}: sent {}, received {}, lost {} ({} batches refused), {} of {games} cards on their last score, {} long tasks (longest {:.0} ms), at most {} patches per card per frame",
-            round + 1, r.sent, r.received, r.lost(), r.failed_batches, r.right, r.long.len(), r.long.iter().copied().fold(0.0, f64::max), r.max_patches
-        );
-        runs.push(r);
-    }
-    let n = runs.len();
-    type Metric = (&'static str, usize, &'static str, fn(&TpRound) -> f64);
-    let metrics: [Metric; 9] = [
-        ("events sent", 0, "sent", |r| r.sent as f64),
-        ("events received", 0, "received", |r| r.received as f64),
-        ("events lost", 0, "lost", |r| r.lost() as f64),
-        ("batches refused by the server", 0, "failed_batches", |r| r.failed_batches as f64),
-        ("cards showing their last score", 0, "cards_showing_last_score", |r| r.right as f64),
-        ("long tasks (> 50 ms)", 0, "long_tasks", |r| r.long.len() as f64),
-        ("longest task (ms; 0: none)", 0, "longest_task_ms", |r| r.long.iter().copied().fold(0.0, f64::max)),
-        ("most patches of a card in a frame", 0, "max_patches_per_card_per_frame", |r| r.max_patches.as_f64().unwrap_or(f64::NAN)),
-        ("cards patched per frame (mean)", 1, "cards_patched_per_frame", |r| r.patched_per_frame),
-    ];
-    println!("\nthroughput: {games} games on one ticker, {rate} events/s for {seconds} s a round; each figure: {}", heading(n));
-    println!("{:<36} {:>30}", "", "courtside");
-    let mut summary = json!({});
-    for (label, decimals, key, f) in &metrics {
-        let o = Over::of(runs.iter().map(f));
-        println!("{:<36} {:>30}", label, o.show(*decimals));
-        summary[*key] = o.json();
-    }
-    println!("(courtside only: bench/compare/pages has no ticker for pusher-js + echo; every round kept)");
-    let mut with_losses = vec![];
-    for (i, r) in runs.iter().enumerate() {
-        if r.lost() > 0 || r.failed_batches > 0 || r.right < games as usize {
-            let why = format!(
-                "{} of {} events never reached the page's socket, {} batches of 100 refused by the server, {} of {games} cards not on their game's last score",
-                r.lost(), r.sent, r.failed_batches, games as usize - r.right.min(games as usize)
-            );
-            println!("  round {} lost: {why}", i + 1);
-            with_losses.push(json!({ "round": i + 1, "lost": r.lost(), "why": why }));
-        }
-    }
-    if with_losses.is_empty() {
-        println!("  no round lost an event or left a card behind");
-    }
-    let out = json!({ "games": games, "rate_per_s": rate, "seconds": seconds, "rounds": n, "courtside": summary,
-                      "rounds_with_losses": with_losses, "each_round": runs.iter().map(|r| r.out.clone()).collect::<Vec<_>>() });
-    let path = env("BENCH_JSON").replace("compare-", "throughput-");
-    std::fs::write(&path, serde_json::to_string_pretty(&out).unwrap_or_default()).expect("write results");
-    println!("written {path}");
-}
-
-async fn throughput_round(http: &reqwest::Client, base: u64, games: u64, rate: u64, seconds: u64) -> TpRound {
-    for i in 0..games {
-        demo_publish(http, base + i, 0).await;
-    }
-    let c = browser(env_num("BENCH_DRIVER_PORT", 9515) as u16).await;
-    c.goto(&env("BENCH_TICKER_URL")).await.expect("navigate");
-    wait_js(&c, "return window.__ready === true", "the ticker", Duration::from_secs(60)).await;
-    let cards = format!("return window.__cards() >= {games}");
-    wait_js(&c, &cards, "every game on the ticker", Duration::from_secs(60)).await;
-    let flood_started = c.execute("return performance.now()", vec![]).await.unwrap_or(Value::Null);
-    let publisher = Publisher::from_env(http.clone());
-    let per_tick = (rate / 50).max(1);
-    let mut tick = tokio::time::interval(Duration::from_millis(20));
-    let mut sent = 0u64;
-    let mut tasks = vec![];
-    let start = Instant::now();
-    while start.elapsed() < Duration::from_secs(seconds) {
-        tick.tick().await;
-        let mut batch = vec![];
-        for _ in 0..per_tick {
-            let game = base + sent % games;
-            let home = sent / games + 1;
-            batch.push(Publisher::event("private-games", game, home, 2_000_000_000u64 + sent));
-            sent += 1;
-        }
-        tasks.extend(publisher.send(batch));
-    }
-    let failed_batches = refused_batches(tasks).await;
-    tokio::time::sleep(Duration::from_secs(5)).await;
-    let tp = c.execute("return window.__tp", vec![]).await.expect("throughput data");
-    let long: Vec<f64> = c
-        .execute("return window.__bench.longTasks", vec![])
-        .await
-        .ok()
-        .and_then(|v| v.as_array().map(|a| a.iter().filter_map(Value::as_f64).collect()))
-        .unwrap_or_default();
-    let starts = c.execute("return window.__bench.longTaskStarts", vec![]).await.unwrap_or(Value::Null);
-    // Every card must end on its game's last score (event i went to game i % games with home_score i / games + 1).
-    let shown = c
-        .execute("return [...document.getElementById('ticker').shadowRoot.querySelectorAll('.cs-card')].map(c => [c.dataset.match, c.querySelector('.cs-card-score').textContent])", vec![])
-        .await
-        .unwrap_or(Value::Null);
-    let expected = |game: u64| (0..sent).rev().find(|i| base + i % games == game).map(|i| i / games + 1);
-    let right = shown
-        .as_array()
-        .map(|cards| {
-            cards.iter().filter(|c| {
-                let game = c[0].as_str().and_then(|s| s.parse::<u64>().ok());
-                let score = c[1].as_str().and_then(|s| s.trim().parse::<u64>().ok());
-                game.is_some_and(|g| expected(g).is_some() && expected(g) == score)
-            }).count()
-        })
-        .unwrap_or(0);
-    let _ = c.close().await;
-    let received = tp["received"].as_u64().unwrap_or(0);
-    let frames = tp["frames"].as_f64().unwrap_or(0.0);
-    let over_50 = long.iter().filter(|t| **t > 50.0).count();
-    let longest = long.iter().copied().fold(0.0, f64::max);
-    let patched_per_frame = tp["patched"].as_f64().unwrap_or(0.0) / frames.max(1.0);
-    let out = json!({ "sent": sent, "received": received, "lost": sent.saturating_sub(received),
-                      "failed_batches": failed_batches, "long_tasks": long.len(), "long_tasks_over_50ms": over_50,
-                      "longest_task_ms": longest, "max_patches_per_card_per_frame": tp["maxPatchesPerCardPerFrame"],
-                      "cards_patched_per_frame": patched_per_frame, "frames_with_patches": frames,
-                      "cards_showing_last_score": right, "flood_started_ms": flood_started, "long_tasks_ms": long,
-                      "long_task_starts_ms": starts });
-    TpRound { sent, received, failed_batches, right, long, max_patches: tp["maxPatchesPerCardPerFrame"].clone(), patched_per_frame, out }
-}
-
 #[tokio::main]
 async fn main() {
     match std::env::var("BENCH_MODE").as_deref() {
-        Ok("throughput") => throughput().await,
+        Ok("throughput") => throughput::run().await,
         Ok("memory") => memory::run().await,
         Ok("recovery") => recovery::run().await,
         _ => latency().await,

@@ -4,10 +4,12 @@
 //! memory are sampled at the start, at every tenth of the events and at the end. Each page runs
 //! in its own browser so that one's garbage never counts against the other. BENCH_MEM_ROUNDS (3)
 //! rounds, each in fresh browsers on a match of its own; every figure is the median over them
-//! and their range.
+//! and their range. The events go through the demo league (league.rs), so a page that reconnects
+//! finds every one of them in the snapshot.
 
 use super::stats::{heading, Over};
-use super::{browser_with, demo_publish, env, env_num, refused_batches, wait_js, Publisher};
+use super::league::{publish_now, LeaguePublisher};
+use super::{browser_with, demo_publish, env, env_num, wait_js};
 use fantoccini::Client;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
@@ -54,10 +56,9 @@ struct PageRound {
     samples: Vec<Value>,
 }
 
-/// One round: `events` into both pages with `reconnects` forced reconnects; `(pages, seconds, refused batches)`.
+/// One round: `events` into both pages with `reconnects` forced reconnects; `(pages, seconds, refused requests)`.
 async fn round(http: &reqwest::Client, id: u64, events: u64, reconnects: u64, rate: u64) -> (Vec<PageRound>, f64, u64) {
     let driver = env_num("BENCH_DRIVER_PORT", 9515) as u16;
-    let publisher = Publisher::from_env(http.clone());
     demo_publish(http, id, 0).await;
     let flags = ["--js-flags=--expose-gc", "--enable-precise-memory-info"];
     let mut pages = vec![];
@@ -70,18 +71,18 @@ async fn round(http: &reqwest::Client, id: u64, events: u64, reconnects: u64, ra
     for p in &mut pages {
         sample(p, 0).await;
     }
-    let channel = format!("private-match.{id}");
+    let publisher = LeaguePublisher::start(http, 1);
     let per_tick = (rate / 20).max(1);
     let reconnect_every = events / reconnects.max(1);
     let mut tick = tokio::time::interval(Duration::from_millis(50));
-    let (mut sent, mut tasks, mut forcing) = (0u64, vec![], vec![]);
+    let (mut sent, mut forcing) = (0u64, vec![]);
     let started = Instant::now();
     let mut next_sample = events / 10;
     while sent < events {
         tick.tick().await;
         let n = per_tick.min(events - sent);
-        let batch = (sent..sent + n).map(|i| Publisher::event(&channel, id, i + 1, 3_000_000_000 + i)).collect();
-        tasks.extend(publisher.send(batch));
+        let batch: Vec<(u64, u64)> = (sent..sent + n).map(|i| (id, i + 1)).collect();
+        publisher.send(&batch);
         let before = sent;
         sent += n;
         if reconnect_every > 0 && before / reconnect_every != sent / reconnect_every && sent < events {
@@ -98,7 +99,7 @@ async fn round(http: &reqwest::Client, id: u64, events: u64, reconnects: u64, ra
             println!("  {sent} events sent in {:.0} s", started.elapsed().as_secs_f64());
         }
     }
-    let failed = refused_batches(tasks).await;
+    let failed = publisher.finish().await.refused_requests;
     for (i, f) in forcing {
         if matches!(f.await, Ok(Ok(Value::Bool(true)))) {
             pages[i].forced += 1;
@@ -110,9 +111,7 @@ async fn round(http: &reqwest::Client, id: u64, events: u64, reconnects: u64, ra
     }
     tokio::time::sleep(Duration::from_secs(2)).await;
     let last = events + 1;
-    for t in publisher.send(vec![Publisher::event(&channel, id, last, 3_000_000_000 + events)]) {
-        let _ = t.await;
-    }
+    publish_now(http, &[(id, last)]).await;
     for p in &mut pages {
         let shown = format!("return window.__bench.last === '{last}'");
         let _ = tokio::time::timeout(Duration::from_secs(30), wait_js(&p.client, &shown, "the last event", Duration::from_secs(30))).await;
@@ -150,7 +149,7 @@ pub async fn run() {
     let rounds = env_num("BENCH_MEM_ROUNDS", 3).max(1);
     let http = reqwest::Client::new();
     let base = 600_000 + (std::process::id() as u64 % 1000) * 10;
-    // Per round: both pages' figures (courtside first), the round's seconds and refused batches.
+    // Per round: both pages' figures (courtside first), the round's seconds and refused requests.
     let mut runs: Vec<(Vec<PageRound>, f64, u64)> = vec![];
     for r in 0..rounds {
         let run = round(&http, base + r, events, reconnects, rate).await;
@@ -158,7 +157,7 @@ pub async fn run() {
             "{}: heap {:.2} → {:.2} MB, wasm {:.2} → {:.2} MB, {} reconnects, {} messages received, shows the last event: {}",
             p.name, p.heap_start / MB, p.heap_end / MB, p.wasm_start / MB, p.wasm_end / MB, p.reconnects, p.received, if p.shows_last { "yes" } else { "no" }
         )).collect();
-        println!("round {} ({:.0} s, {} batches refused): {}", r + 1, run.1, run.2, line.join(" | "));
+        println!("round {} ({:.0} s, {} publish requests refused): {}", r + 1, run.1, run.2, line.join(" | "));
         runs.push(run);
     }
     let n = runs.len();
@@ -180,7 +179,7 @@ pub async fn run() {
     ];
     let mut out = json!({ "events": events, "rate_per_s": rate, "reconnects_requested": reconnects, "rounds": n,
                           "round_seconds": Over::of(runs.iter().map(|r| r.1)).json(),
-                          "failed_batches": runs.iter().map(|r| r.2).collect::<Vec<_>>() });
+                          "refused_requests": runs.iter().map(|r| r.2).collect::<Vec<_>>() });
     for (side, name) in ["courtside", "reference"].into_iter().enumerate() {
         let mut s = json!({ "each_round": runs.iter().map(|r| {
             let p = &r.0[side];
@@ -213,7 +212,7 @@ pub async fn run() {
             if p.missed_at_least > 0.0 || !p.shows_last || r.2 > 0 {
                 any = true;
                 println!(
-                    "  round {} on the {} page: at least {:.0} of {} events missed over {:.0} reconnects (the Pusher protocol replays nothing published while a page is between sockets); {} batches refused by the server; ends on the last event: {}",
+                    "  round {} on the {} page: at least {:.0} of {} events missed over {:.0} reconnects (the Pusher protocol replays nothing published while a page is between sockets); {} publish requests refused by the gateway; ends on the last event: {}",
                     i + 1, p.name, p.missed_at_least, events + 1, p.reconnects, r.2, if p.shows_last { "yes" } else { "no" }
                 );
             }
