@@ -41,7 +41,16 @@ say "the reference: pusher-js $(version_of pusher-js), laravel-echo $(version_of
 [[ $(version_of pusher-js) == 8.6.0 && $(version_of laravel-echo) == 2.5.0 ]] \
   || say "warning: not the versions this benchmark is about (pusher-js 8.6.0, laravel-echo 2.5.0): reinstall them in .tools"
 say "building the release widget and the benchmark driver"
-[[ -f target/release-dist/courtside_bg.wasm ]] || "$ROOT/scripts/build-release.sh" "$ROOT/target/release-dist" >"$RUN_DIR/compare-release.log" 2>&1
+# BENCH_WIDGET_DIST: a release build of the widget to measure (default target/release-dist, built
+# here when missing). A build older than the last commit to the widget's sources is measured
+# anyway, with a warning: rebuild it with scripts/build-release.sh to measure the tree.
+widget=${BENCH_WIDGET_DIST:-$ROOT/target/release-dist}
+[[ -f $widget/courtside_bg.wasm ]] || "$ROOT/scripts/build-release.sh" "$widget" >"$RUN_DIR/compare-release.log" 2>&1
+last_change=$(git -C "$ROOT" log -1 --format=%ct -- src Cargo.toml Cargo.lock index.html style Trunk.toml 2>/dev/null || echo 0)
+if (( $(stat -c %Y "$widget/courtside_bg.wasm") < last_change )); then
+  say "warning: $widget was built before the last commit to the widget ($(git -C "$ROOT" log -1 --format='%h %ci' -- src Cargo.toml Cargo.lock index.html style Trunk.toml)): it measures an older widget"
+fi
+say "the widget measured: $widget (built $(date -u -r "$widget/courtside_bg.wasm" +%Y-%m-%dT%H:%M:%SZ))"
 (cd bench/compare && CARGO_TARGET_DIR="$ROOT/target/compare" cargo build -q --release)
 
 PARTS=${BENCH_PARTS:-latency throughput memory recovery}
@@ -55,7 +64,7 @@ GATEWAY_PROFILE=release start_gateway "$GATEWAY_PORT" "$SOCKUDO_PORT" COURTSIDE_
 
 site="$ROOT/target/compare-site"
 rm -rf "$site" && mkdir -p "$site"
-stage_widget target/release-dist "$site"
+stage_widget "$widget" "$site"
 cp "${reference[@]}" "$site/"
 cp bench/compare/pages/*.js "$site/"
 for page in courtside reference ticker ticker-reference recovery; do
