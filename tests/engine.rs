@@ -13,7 +13,10 @@ struct H {
 
 impl H {
     fn new() -> Self {
-        H { e: Engine::new(Config::new(URL.into(), 42)), now: 1_000_000 }
+        Self::with_seed(42)
+    }
+    fn with_seed(seed: u64) -> Self {
+        H { e: Engine::new(Config::new(URL.into(), seed)), now: 1_000_000 }
     }
     fn actions(&mut self) -> Vec<Action> {
         std::iter::from_fn(|| self.e.poll_action()).collect()
@@ -613,7 +616,9 @@ fn unavailable_after_ten_seconds_without_a_connection_and_still_trying() {
     h.events();
     let start = h.now;
     let mut opens = 0;
+    // Bounded: a schedule of zero delays must fail here, not spin forever.
     while h.now - start < 60_000 {
+        assert!(opens < 1_000, "{opens} attempts within {} ms: the backoff does not wait", h.now - start);
         h.e.handle_closed(h.now);
         h.fire_until_open();
         opens += 1;
@@ -735,4 +740,416 @@ fn frames_after_close_are_ignored() {
     h.events();
     h.text(r#"{"event":"event.received","channel":"private-games","data":"{}"}"#);
     assert!(h.events().is_empty());
+}
+
+// ---- behaviour the mutation run (scripts/mutants.sh) found untested ----
+
+#[test]
+fn the_socket_url_names_scheme_host_port_key_protocol_and_version() {
+    use courtside::protocol::socket_url;
+    assert_eq!(socket_url(false, "127.0.0.1", 6001, "key", "0.1.0"), URL);
+    assert_eq!(
+        socket_url(true, "ws.example.com", 443, "app-key", "2.3.4"),
+        "wss://ws.example.com:443/app/app-key?protocol=7&client=courtside&version=2.3.4"
+    );
+}
+
+#[test]
+fn the_engine_reports_offline_after_handle_network_false_and_online_after_true() {
+    let mut h = H::new();
+    assert!(h.e.is_online(), "a new engine assumes the browser is online");
+    h.e.handle_network(false, h.now);
+    assert!(!h.e.is_online(), "offline before connecting");
+    h.e.handle_network(true, h.now);
+    assert!(h.e.is_online());
+    h.connect();
+    h.e.handle_network(false, h.now);
+    assert!(!h.e.is_online(), "offline while connected");
+    h.e.handle_network(true, h.now);
+    assert!(h.e.is_online());
+}
+
+#[test]
+fn the_channel_table_shows_each_channel_its_listeners_and_its_phase() {
+    use courtside::protocol::subscriptions::Phase;
+    let mut h = H::new();
+    h.connect();
+    h.e.subscribe("private-match.1", h.now);
+    let sub = h.e.subscriptions().get("private-match.1").expect("listed once asked for");
+    assert_eq!((sub.refs, &sub.phase), (1, &Phase::Authorizing { socket_id: "1.1".into() }));
+    h.actions();
+    h.e.handle_auth("private-match.1", "1.1", AuthResult::Signed("k:s".into()), h.now);
+    assert!(matches!(h.e.subscriptions().get("private-match.1").unwrap().phase, Phase::Subscribing { .. }));
+    h.text(r#"{"event":"pusher_internal:subscription_succeeded","channel":"private-match.1","data":"{}"}"#);
+    h.e.subscribe("private-match.1", h.now);
+    let sub = h.e.subscriptions().get("private-match.1").unwrap();
+    assert_eq!((sub.refs, &sub.phase), (2, &Phase::Subscribed));
+    h.e.unsubscribe("private-match.1", h.now);
+    h.e.unsubscribe("private-match.1", h.now);
+    let sub = h.e.subscriptions().get("private-match.1").expect("lingers");
+    assert_eq!((sub.refs, sub.release_at), (0, Some(h.now + 3_000)));
+}
+
+#[test]
+fn an_auth_retry_deadline_is_the_next_timeout() {
+    let mut h = H::new();
+    h.connect();
+    h.e.subscribe("private-match.1", h.now);
+    h.actions();
+    h.e.handle_auth("private-match.1", "1.1", AuthResult::Status(503), h.now);
+    // First failure: asked again 2 s later, well before the 30 s activity ping.
+    assert_eq!(h.e.poll_timeout(), Some(h.now + 2_000), "the driver must wake for the retry");
+    assert_eq!(h.fire_next(), 2_000);
+    assert_eq!(h.actions(), vec![Action::Authorize { channel: "private-match.1".into(), socket_id: "1.1".into() }]);
+}
+
+#[test]
+fn a_reader_who_cannot_connect_sees_connecting_for_ten_seconds_then_unavailable() {
+    let mut h = H::new();
+    h.e.connect(h.now);
+    h.actions();
+    assert_eq!(h.e.poll_timeout(), Some(h.now + 10_000), "the handshake and the unavailable deadlines");
+    h.advance(9_999);
+    assert_eq!(h.e.state(), S::Connecting);
+    assert_eq!(states(&h.events()), vec![S::Connecting], "not reported unavailable yet");
+    h.advance(1);
+    assert_eq!(h.e.state(), S::Unavailable);
+}
+
+#[test]
+fn unsubscribing_tells_the_server_only_about_channels_it_heard_of_and_only_while_connected() {
+    let unsubscribes = |actions: &[Action]| H::sent(actions).into_iter().filter(|f| f.contains("pusher:unsubscribe")).count();
+    // Connected and subscribed: the server is told after the linger.
+    let mut h = H::new();
+    h.connect();
+    h.subscribe_ok("private-match.1");
+    h.e.unsubscribe("private-match.1", h.now);
+    h.advance(3_000);
+    assert_eq!(unsubscribes(&h.actions()), 1);
+    // Connected, auth still pending: the server never heard of it, so nothing is sent.
+    let mut h = H::new();
+    h.connect();
+    h.e.subscribe("private-match.2", h.now);
+    h.actions();
+    h.e.unsubscribe("private-match.2", h.now);
+    h.advance(3_000);
+    assert!(h.actions().is_empty(), "no unsubscribe for a channel still authorizing");
+    assert!(h.e.subscriptions().get("private-match.2").is_none(), "forgotten");
+    h.e.handle_auth("private-match.2", "1.1", AuthResult::Signed("k:late".into()), h.now);
+    assert!(h.actions().is_empty(), "a late signature for a forgotten channel subscribes nothing");
+    // Connected, auth refused (403): nothing to undo on the server either.
+    let mut h = H::new();
+    h.connect();
+    h.e.subscribe("private-match.3", h.now);
+    h.actions();
+    h.e.handle_auth("private-match.3", "1.1", AuthResult::Status(403), h.now);
+    h.e.unsubscribe("private-match.3", h.now);
+    h.advance(3_000);
+    assert!(h.actions().is_empty(), "no unsubscribe for a refused channel");
+    // Disconnected: nothing is sent, and the channel is forgotten.
+    let mut h = H::new();
+    h.connect();
+    h.subscribe_ok("private-match.4");
+    h.e.disconnect(h.now);
+    h.actions();
+    h.e.unsubscribe("private-match.4", h.now);
+    h.advance(3_000);
+    assert!(h.actions().is_empty(), "no frame without a socket");
+    assert!(h.e.subscriptions().get("private-match.4").is_none());
+}
+
+#[test]
+fn a_second_or_late_auth_answer_for_the_current_socket_is_ignored() {
+    // The driver delivers the same answer twice: one subscribe frame, not two.
+    let mut h = H::new();
+    h.connect();
+    h.e.subscribe("private-match.1", h.now);
+    h.actions();
+    h.e.handle_auth("private-match.1", "1.1", AuthResult::Signed("k:1".into()), h.now);
+    assert_eq!(H::sent(&h.actions()).len(), 1);
+    h.e.handle_auth("private-match.1", "1.1", AuthResult::Signed("k:1".into()), h.now);
+    assert!(h.actions().is_empty(), "no second subscribe");
+    h.text(r#"{"event":"pusher_internal:subscription_succeeded","channel":"private-match.1","data":"{}"}"#);
+    h.events();
+    h.e.handle_auth("private-match.1", "1.1", AuthResult::Status(403), h.now);
+    assert!(h.events().is_empty(), "a stray refusal does not fail a subscribed channel");
+    // A signature arriving after the endpoint had refused the same request.
+    let mut h = H::new();
+    h.connect();
+    h.e.subscribe("private-match.2", h.now);
+    h.actions();
+    h.e.handle_auth("private-match.2", "1.1", AuthResult::Status(403), h.now);
+    h.e.handle_auth("private-match.2", "1.1", AuthResult::Signed("k:2".into()), h.now);
+    assert!(h.actions().is_empty(), "a refused channel stays refused until retry()");
+    // An answer that arrives while the connection is down is dropped; the new socket asks again.
+    let mut h = H::new();
+    h.connect();
+    h.e.subscribe("private-match.3", h.now);
+    h.actions();
+    h.e.handle_closed(h.now);
+    h.e.handle_auth("private-match.3", "1.1", AuthResult::Signed("k:3".into()), h.now);
+    assert!(H::sent(&h.actions()).is_empty(), "nothing to send it on");
+    h.fire_until_open();
+    h.established("2.2", 30);
+    assert_eq!(h.actions(), vec![Action::Authorize { channel: "private-match.3".into(), socket_id: "2.2".into() }]);
+}
+
+#[test]
+fn a_delay_is_never_above_its_window_nor_below_its_floor() {
+    use courtside::protocol::backoff::Backoff;
+    for floor in [0u64, 1_000, 5_000] {
+        for seed in 0..200u64 {
+            let mut b = Backoff::new(1_500, 30_000, seed);
+            let mut now = 0;
+            for n in 0..12 {
+                let ceiling = b.ceiling_ms(now).max(floor);
+                let d = b.next_delay(floor, now);
+                assert!((floor..=ceiling).contains(&d), "floor {floor}, seed {seed}, attempt {n}: {d} outside {floor}..={ceiling}");
+                now += d;
+            }
+        }
+    }
+}
+
+#[test]
+fn try_later_codes_wait_between_one_second_and_the_first_window() {
+    // 4100: at least a second, and no more than the first window (1.5 s) asks for.
+    let mut waits = vec![];
+    for seed in 0..40 {
+        let mut h = H::with_seed(seed);
+        h.connect();
+        h.actions();
+        h.text(r#"{"event":"pusher:error","data":{"code":4100,"message":"over capacity"}}"#);
+        waits.push(h.fire_until_open());
+    }
+    assert!(waits.iter().all(|w| (1_000..=1_500).contains(w)), "{waits:?}");
+    assert!(waits.iter().max().unwrap() - waits.iter().min().unwrap() > 200, "spread: {waits:?}");
+}
+
+#[test]
+fn after_the_server_returns_a_reader_waits_less_than_the_outage_lasted() {
+    // Every attempt before `back` is refused; the first after it connects.
+    for outage in [2_000u64, 12_000] {
+        for seed in 0..100 {
+            let mut h = H::with_seed(seed);
+            h.connect();
+            h.actions();
+            let back = h.now + outage;
+            h.e.handle_closed(h.now);
+            for _ in 0..1_000 {
+                h.fire_until_open();
+                if h.now >= back {
+                    break;
+                }
+                h.e.handle_closed(h.now);
+            }
+            assert!(h.now >= back, "seed {seed}: still refused after 1,000 attempts");
+            let wait = h.now - back;
+            assert!(wait < outage, "outage {outage}, seed {seed}: waited {wait} ms after the return");
+        }
+    }
+}
+
+#[test]
+fn the_jitter_sequence_for_a_seed_is_fixed_and_spread_over_its_range() {
+    use courtside::protocol::backoff::Jitter;
+    // A schedule replays exactly: these are the first draws of xorshift64* from 43 (42 | 1),
+    // checked against a reference implementation outside Rust.
+    let mut j = Jitter::new(42);
+    let raw: Vec<u64> = (0..4).map(|_| j.below_or_eq(u64::MAX)).collect();
+    assert_eq!(raw, [11435511379416088765, 8363626497947505399, 2103083356132978009, 10030169266465847362]);
+    let mut j = Jitter::new(42);
+    let small: Vec<u64> = (0..8).map(|_| j.below_or_eq(999)).collect();
+    assert_eq!(small, [765, 399, 9, 362, 766, 562, 115, 498], "the same draws, reduced to 0..=999");
+    // Every value of a range is drawn about as often as every other: 20,000 draws of 0..=9.
+    let mut j = Jitter::new(7);
+    let mut counts = [0u32; 10];
+    for _ in 0..20_000 {
+        let v = j.below_or_eq(9);
+        assert!(v <= 9, "{v} above the range");
+        counts[v as usize] += 1;
+    }
+    assert!(counts.iter().all(|c| (1_800..=2_200).contains(c)), "{counts:?}");
+    // The ends of the range: 0..=0 is always 0, and 0..=1 draws both.
+    let mut j = Jitter::new(3);
+    assert!((0..100).all(|_| j.below_or_eq(0) == 0));
+    let ones = (0..1_000).filter(|_| j.below_or_eq(1) == 1).count();
+    assert!((400..=600).contains(&ones), "{ones} ones of 1,000");
+    // Different seeds give different schedules.
+    let firsts: std::collections::BTreeSet<u64> = (0..100u64).map(|s| Jitter::new(s * 2 + 1).below_or_eq(1_000_000)).collect();
+    assert!(firsts.len() > 95, "{} distinct first draws of 100 seeds", firsts.len());
+}
+
+#[test]
+fn a_plain_drop_is_not_reported_as_a_server_error() {
+    // 1006 (no close frame) and 1000 are the network's or the server's ordinary goodbyes.
+    for code in [1000u16, 1005, 1006] {
+        let mut h = H::new();
+        h.connect();
+        h.events();
+        h.e.handle_closed_with_code(code, h.now);
+        let ev = h.events();
+        assert!(!ev.iter().any(|e| matches!(e, Event::ServerError { .. })), "{code}: {ev:?}");
+        assert_eq!(h.e.state(), S::Connecting, "{code}: reconnecting");
+    }
+}
+
+#[test]
+fn a_stopped_engine_stays_stopped_when_the_page_wakes_or_comes_back_online() {
+    // Never connected, disconnected on request, or failed for good: no socket by itself.
+    let mut never = H::new();
+    let mut stopped = H::new();
+    stopped.connect();
+    stopped.e.disconnect(stopped.now);
+    let mut failed = H::new();
+    failed.connect();
+    failed.text(r#"{"event":"pusher:error","data":{"code":4001,"message":"no app"}}"#);
+    for (name, h) in [("initialized", &mut never), ("disconnected", &mut stopped), ("failed", &mut failed)] {
+        h.actions();
+        let before = h.e.state();
+        h.e.handle_wake(h.now);
+        h.e.handle_network(false, h.now);
+        h.e.handle_network(true, h.now);
+        assert_eq!(h.actions(), vec![], "{name}");
+        assert_eq!(h.e.state(), before, "{name}");
+    }
+}
+
+#[test]
+fn waking_up_during_a_handshake_opens_no_second_socket() {
+    let mut h = H::new();
+    h.e.connect(h.now);
+    h.e.handle_open(h.now);
+    h.actions();
+    h.e.handle_wake(h.now + 10);
+    h.e.handle_network(false, h.now + 20);
+    h.e.handle_network(true, h.now + 30);
+    assert_eq!(h.actions(), vec![], "the socket being opened is still the one");
+}
+
+#[test]
+fn a_reader_who_loses_the_connection_sees_unavailable_ten_seconds_after_the_drop() {
+    let mut h = H::new();
+    h.connect();
+    h.advance(60_000); // connected for a minute
+    h.actions();
+    h.events();
+    let drop = h.now;
+    h.e.handle_closed(h.now);
+    // Every attempt is refused at once; the retries do not push the moment back.
+    let mut unavailable_after = None;
+    for _ in 0..100 {
+        h.fire_next();
+        if h.e.state() == S::Unavailable {
+            unavailable_after = Some(h.now - drop);
+            break;
+        }
+        if h.actions().iter().any(|a| matches!(a, Action::Open { .. })) {
+            h.e.handle_closed(h.now);
+        }
+    }
+    assert_eq!(unavailable_after, Some(10_000));
+    assert_eq!(states(&h.events()), vec![S::Connecting, S::Unavailable]);
+}
+
+/// A channel event of exactly `len` bytes on `private-games`.
+fn event_frame_of(len: usize) -> String {
+    let head = r#"{"event":"event.received","channel":"private-games","data":""#;
+    let tail = r#""}"#;
+    format!("{head}{}{tail}", "x".repeat(len - head.len() - tail.len()))
+}
+
+#[test]
+fn frames_up_to_256_kib_are_delivered_and_larger_ones_dropped_with_a_warning() {
+    use courtside::protocol::frame::MAX_FRAME_BYTES;
+    assert_eq!(MAX_FRAME_BYTES, 256 * 1024);
+    let mut h = H::new();
+    h.connect();
+    h.subscribe_ok("private-games");
+    h.events();
+    for len in [20_000, MAX_FRAME_BYTES] {
+        h.text(&event_frame_of(len));
+        let ev = h.events();
+        assert!(matches!(&ev[..], [Event::Message { data, .. }] if data.len() > len - 100), "{len} bytes: delivered");
+    }
+    for len in [MAX_FRAME_BYTES + 1, 300_000] {
+        h.text(&event_frame_of(len));
+        let ev = h.events();
+        assert_eq!(ev, vec![Event::Log { warning: true, message: format!("dropped a frame of {len} bytes") }]);
+    }
+}
+
+#[test]
+fn a_skipped_frame_is_logged_with_the_reason() {
+    let mut h = H::new();
+    h.connect();
+    h.events();
+    h.text("not json");
+    let ev = h.events();
+    assert!(
+        matches!(&ev[..], [Event::Log { warning: true, message }] if message.starts_with("skipped a frame: malformed frame: ") && message.len() > 40),
+        "{ev:?}"
+    );
+}
+
+#[test]
+fn a_pong_is_silent_and_unknown_protocol_events_are_never_delivered_as_messages() {
+    let mut h = H::new();
+    h.connect();
+    h.subscribe_ok("private-games");
+    h.events();
+    h.text(r#"{"event":"pusher:pong","data":"{}"}"#);
+    assert_eq!(h.events(), vec![], "a pong tells the app nothing");
+    for ev in ["pusher:member_added", "pusher_internal:member_removed"] {
+        h.text(&format!(r#"{{"event":"{ev}","channel":"private-games","data":"{{}}"}}"#));
+        assert_eq!(h.events(), vec![Event::Log { warning: false, message: format!("ignored event {ev}") }], "{ev}");
+    }
+}
+
+#[test]
+fn a_connection_established_needs_a_socket_id_of_1_to_64_bytes() {
+    for (id, ok) in [("".to_string(), false), ("1".repeat(64), true), ("1".repeat(65), false), ("1.2".into(), true)] {
+        let mut h = H::new();
+        h.e.connect(h.now);
+        h.established(&id, 30);
+        assert_eq!(h.e.state() == S::Connected, ok, "socket id of {} bytes", id.len());
+        assert_eq!(h.e.socket_id().is_some(), ok);
+    }
+}
+
+#[test]
+fn an_activity_timeout_below_one_second_is_ignored() {
+    for timeout in ["0", "0.5", "-3"] {
+        let mut h = H::new();
+        h.e.connect(h.now);
+        h.text(&format!(
+            r#"{{"event":"pusher:connection_established","data":"{{\"socket_id\":\"1.1\",\"activity_timeout\":{timeout}}}"}}"#
+        ));
+        assert_eq!(h.e.state(), S::Connected);
+        assert_eq!(h.e.activity_timeout_ms(), 120_000, "{timeout}: our own 120 s, not a ping storm");
+    }
+}
+
+#[test]
+fn an_error_code_outside_0_to_65535_counts_as_no_code() {
+    for code in ["-1", "70000"] {
+        let mut h = H::new();
+        h.connect();
+        h.events();
+        h.text(&format!(r#"{{"event":"pusher:error","data":{{"code":{code},"message":"odd"}}}}"#));
+        assert_eq!(h.events(), vec![Event::Log { warning: true, message: "server error -1: odd".into() }], "{code}");
+        assert_eq!(h.e.state(), S::Connected);
+    }
+}
+
+#[test]
+fn channel_names_are_sent_as_json_with_control_characters_escaped() {
+    let mut h = H::new();
+    h.connect();
+    h.actions();
+    h.e.subscribe("match 7\u{1}\u{1f}\"\\", h.now);
+    let sent = H::sent(&h.actions());
+    assert_eq!(sent, vec![r#"{"event":"pusher:subscribe","data":{"channel":"match 7\u0001\u001f\"\\"}}"#.to_string()]);
+    let v: serde_json::Value = serde_json::from_str(&sent[0]).unwrap();
+    assert_eq!(v["data"]["channel"], "match 7\u{1}\u{1f}\"\\");
 }

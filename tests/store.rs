@@ -180,6 +180,15 @@ fn statuses_beyond_the_three_are_kept_as_announced() {
 }
 
 #[test]
+fn a_decoded_message_names_the_match_it_is_about() {
+    // The ticker routes each push to its game by this id.
+    assert_eq!(MatchMessage::Event(event(1, 2, 0, "in_progress")).match_id(), 123);
+    let text = r#"{"match_id":77,"competition_id":4,"status":"finished","previous_status":"in_progress","home_score":1,"away_score":0}"#;
+    let msg = decode_message::<SerdeJson>("status.changed", text).unwrap().unwrap();
+    assert_eq!(msg.match_id(), 77);
+}
+
+#[test]
 fn unknown_event_names_are_ignored() {
     assert_eq!(decode_message::<SerdeJson>("lineup.changed", "{}"), Ok(None));
 }

@@ -220,9 +220,14 @@ mod tests {
             for seed in 0..500u64 {
                 let mut b = Backoff::new(1_500, 30_000, seed.wrapping_mul(0x9E37_79B9_7F4A_7C15));
                 let mut now = 0;
-                while now < outage {
+                // Bounded, so that a schedule of zero delays fails instead of spinning.
+                for _ in 0..10_000 {
+                    if now >= outage {
+                        break;
+                    }
                     now += b.next_delay(0, now);
                 }
+                assert!(now >= outage, "outage {outage}: 10,000 attempts within it");
                 let wait = now - outage;
                 assert!(wait < outage.max(1_500), "outage {outage}: waited {wait}");
             }
@@ -237,9 +242,13 @@ mod tests {
             .map(|seed| {
                 let mut b = Backoff::new(1_500, 30_000, seed.wrapping_mul(0x9E37_79B9_7F4A_7C15)).with_outage_pct(0);
                 let mut now = 0;
-                while now < 12_000 {
+                for _ in 0..10_000 {
+                    if now >= 12_000 {
+                        break;
+                    }
                     now += b.next_delay(0, now);
                 }
+                assert!(now >= 12_000, "10,000 attempts within 12 s");
                 now - 12_000
             })
             .max()
