@@ -1153,3 +1153,66 @@ fn channel_names_are_sent_as_json_with_control_characters_escaped() {
     let v: serde_json::Value = serde_json::from_str(&sent[0]).unwrap();
     assert_eq!(v["data"]["channel"], "match 7\u{1}\u{1f}\"\\");
 }
+
+/// One page against a server that stops answering: connected (hello after 300 ms) for a
+/// minute, then every socket opens and never says hello. Per missed handshake: how long it
+/// was given, and how long the engine waited before the next attempt.
+fn silent_server(seed: u64, configure: impl Fn(&mut Config)) -> Vec<(u64, u64)> {
+    let mut config = Config::new(URL.into(), seed);
+    configure(&mut config);
+    let mut h = H { e: Engine::new(config), now: 1_000_000 };
+    h.e.connect(h.now);
+    h.now += 300;
+    h.e.handle_open(h.now);
+    h.established("1.1", 120);
+    h.advance(60_000);
+    h.actions();
+    h.e.handle_closed(h.now);
+    h.fire_until_open();
+    let mut misses = vec![];
+    for _ in 0..5 {
+        let opened = h.now;
+        h.e.handle_open(h.now);
+        // Other deadlines (the unavailable one) may come first: fire until the socket is given up.
+        let mut acts = vec![];
+        for _ in 0..10 {
+            h.fire_next();
+            acts = h.actions();
+            if acts.contains(&Action::Close) {
+                break;
+            }
+        }
+        assert!(acts.contains(&Action::Close), "seed {seed}: the handshake was never given up");
+        let given = h.now - opened;
+        let wait = if acts.iter().any(|a| matches!(a, Action::Open { .. })) { 0 } else { h.fire_until_open() };
+        misses.push((given, wait));
+    }
+    misses
+}
+
+#[test]
+fn after_a_missed_handshake_the_next_attempt_comes_within_the_time_that_handshake_was_given() {
+    let mut ratios = vec![];
+    for seed in 0..50 {
+        let misses = silent_server(seed, |_| {});
+        let given: Vec<u64> = misses.iter().map(|m| m.0).collect();
+        assert_eq!(given, [2_000, 4_000, 8_000, 10_000, 10_000], "seed {seed}: 2 × 300 ms + 1 s at least 2 s, doubling per miss up to 10 s");
+        for (given, wait) in misses {
+            assert!(wait <= given, "seed {seed}: waited {wait} ms after a handshake given {given} ms");
+            ratios.push(wait as f64 / given as f64);
+        }
+    }
+    let mean = ratios.iter().sum::<f64>() / ratios.len() as f64;
+    assert!((0.3..0.7).contains(&mean), "spread over the allowance, not at once: mean {mean:.2} of it");
+}
+
+#[test]
+fn with_the_handshake_minimum_at_the_timeout_nothing_is_learned_and_the_backoff_is_plain() {
+    let mut longest = 0;
+    for seed in 0..50 {
+        let misses = silent_server(seed, |c| c.handshake_min_ms = c.handshake_timeout_ms);
+        assert!(misses.iter().all(|m| m.0 == 10_000), "seed {seed}: {misses:?}");
+        longest = longest.max(misses.iter().map(|m| m.1).max().unwrap());
+    }
+    assert!(longest > 10_000, "the backoff window, not the handshake's 10 s, bounds the wait: longest {longest}");
+}
