@@ -9,6 +9,7 @@ import base64
 import json
 import os
 import random
+import shutil
 import socket
 import subprocess
 import sys
@@ -47,6 +48,7 @@ def free_port():
 class Browser:
     def __init__(self, window="560,720"):
         self.port = free_port()
+        self.profile = tempfile.mkdtemp(prefix="courtside-chromium-")  # removed by close()
         self.driver = subprocess.Popen(
             [os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver"), f"--port={self.port}"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -64,7 +66,7 @@ class Browser:
         caps = {"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
             "goog:chromeOptions": {"binary": "/usr/bin/chromium",
-                                   "args": CHROME_ARGS + [f"--window-size={window}", f"--user-data-dir={tempfile.mkdtemp()}"]},
+                                   "args": CHROME_ARGS + [f"--window-size={window}", f"--user-data-dir={self.profile}"]},
             "goog:loggingPrefs": {"browser": "ALL"},
         }}}
         self.session = request("POST", self.base + "/session", caps)["value"]["sessionId"]
@@ -100,6 +102,7 @@ class Browser:
             request("DELETE", self.url)
         finally:
             self.driver.kill()
+            shutil.rmtree(self.profile, ignore_errors=True)
 
 
 SCORES = """
