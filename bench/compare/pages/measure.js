@@ -5,15 +5,50 @@
 // only counters, so that the page's own bookkeeping does not grow. With `?tp=FIRST,COUNT`
 // (throughput runs) it also counts, per game FIRST..FIRST+COUNT-1, the events that reached the
 // socket and the last score among them. Both libraries pay the same cost for it.
+// It also times the library's own work (window.__cost): each call of the socket's `onmessage`
+// and of each `requestAnimationFrame` callback, up to the end of the microtasks they queued (a
+// microtask queued after the call runs after those: effects and futures woken by the call, and
+// the benchmark's own MutationObserver callbacks for the DOM it changed, on both sides alike).
 window.__bench = { msg: {}, dom: {}, firstPaint: null, longTasks: [], longTaskStarts: [], loaf: [], sockets: [], synced: [], received: 0, last: null };
 window.__tp = { received: 0, games: {}, maxPatchesPerCardPerFrame: 0, frames: 0, patched: 0 };
+window.__cost = {
+  message: { n: 0, ms: 0, max: 0, maxAt: 0, over1: 0, over5: 0, over16: 0 },
+  frame: { n: 0, ms: 0, max: 0, maxAt: 0, over1: 0, over5: 0, over16: 0 },
+};
+window.__nativeRaf = window.requestAnimationFrame.bind(window);
 (() => {
+  const timed = (cost, fn, self, args) => {
+    const t0 = performance.now();
+    try {
+      return fn.apply(self, args);
+    } finally {
+      queueMicrotask(() => {
+        const d = performance.now() - t0;
+        cost.n += 1;
+        cost.ms += d;
+        if (d > cost.max) { cost.max = d; cost.maxAt = t0; }
+        if (d > 1) cost.over1 += 1;
+        if (d > 5) cost.over5 += 1;
+        if (d > 16) cost.over16 += 1;
+      });
+    }
+  };
+  window.requestAnimationFrame = (cb) => window.__nativeRaf((t) => timed(window.__cost.frame, cb, window, [t]));
   const query = new URLSearchParams(location.search);
   const quiet = query.has('quiet');
   const [tpFirst, tpCount] = (query.get('tp') || '0,0').split(',').map(Number);
   const tpEnd = tpFirst + tpCount;
   const Native = window.WebSocket;
   window.WebSocket = class extends Native {
+    get onmessage() {
+      return this.__onmessage || null;
+    }
+
+    set onmessage(fn) {
+      this.__onmessage = fn;
+      super.onmessage = typeof fn === 'function' ? (e) => timed(window.__cost.message, fn, this, [e]) : fn;
+    }
+
     constructor(...args) {
       super(...args);
       window.__bench.sockets.push(Date.now());

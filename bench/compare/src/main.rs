@@ -107,6 +107,8 @@ struct PageRun {
     long_tasks: Vec<f64>,
     /// WebSockets the page opened (more than one: it reconnected during the round).
     sockets: usize,
+    /// The library's own main-thread time (measure.js `__cost`).
+    cost: throughput::Cost,
 }
 
 impl PageRun {
@@ -139,12 +141,13 @@ impl PageRun {
         json!({ "p50_ms": percentile(&self.latencies, 0.5), "p95_ms": percentile(&self.latencies, 0.95),
                 "p99_ms": percentile(&self.latencies, 0.99), "cold_start_ms": self.cold_start_ms, "lost": self.lost(),
                 "lost_never_arrived": self.never_arrived, "lost_not_shown": self.not_shown,
-                "long_tasks_ms": self.long_tasks, "sockets_opened": self.sockets })
+                "long_tasks_ms": self.long_tasks, "sockets_opened": self.sockets, "library_cost": self.cost.json() })
     }
 }
 
 async fn collect(c: &Client, events: u64, cold_start_ms: f64) -> PageRun {
     let b = c.execute("return window.__bench", vec![]).await.expect("bench data");
+    let cost = throughput::Cost::of(&c.execute("return window.__cost", vec![]).await.unwrap_or(Value::Null));
     let mut latencies = vec![];
     let (mut never_arrived, mut not_shown) = (vec![], vec![]);
     for i in 1..=events {
@@ -160,7 +163,7 @@ async fn collect(c: &Client, events: u64, cold_start_ms: f64) -> PageRun {
     latencies.sort_by(f64::total_cmp);
     let long_tasks = b["longTasks"].as_array().map(|a| a.iter().filter_map(Value::as_f64).collect()).unwrap_or_default();
     let sockets = b["sockets"].as_array().map_or(0, Vec::len);
-    PageRun { latencies, never_arrived, not_shown, cold_start_ms, long_tasks, sockets }
+    PageRun { latencies, never_arrived, not_shown, cold_start_ms, long_tasks, sockets, cost }
 }
 
 /// Sets match `id`'s score to `home`:0 through the gateway's demo endpoint, which creates the
@@ -225,9 +228,9 @@ async fn latency() {
         let cr = collect(&c, events, cold[0]).await;
         let rr = collect(&r, events, cold[1]).await;
         let line = |r: &PageRun| {
-            format!("p50 {:.2} p95 {:.2} p99 {:.2} ms, cold start {:.0} ms, lost {}, {} long tasks",
+            format!("p50 {:.2} p95 {:.2} p99 {:.2} ms, cold start {:.0} ms, lost {}, {} long tasks, socket handler {:.0} µs a message",
                     percentile(&r.latencies, 0.5), percentile(&r.latencies, 0.95), percentile(&r.latencies, 0.99),
-                    r.cold_start_ms, r.lost(), r.long_tasks.len())
+                    r.cold_start_ms, r.lost(), r.long_tasks.len(), r.cost.per_message_us())
         };
         println!("round {} ({} first): courtside {} | reference {}", round + 1, pages[order[0]].0, line(&cr), line(&rr));
         let _ = c.close().await;
@@ -237,7 +240,7 @@ async fn latency() {
     }
     // Every metric over the rounds, for both pages: (label, decimals, JSON key, one round's value).
     type Metric = (&'static str, usize, &'static str, fn(&PageRun) -> f64);
-    let metrics: [Metric; 7] = [
+    let metrics: [Metric; 9] = [
         ("event→DOM p50 (ms)", 2, "p50_ms", |r| percentile(&r.latencies, 0.5)),
         ("event→DOM p95 (ms)", 2, "p95_ms", |r| percentile(&r.latencies, 0.95)),
         ("event→DOM p99 (ms)", 2, "p99_ms", |r| percentile(&r.latencies, 0.99)),
@@ -245,6 +248,8 @@ async fn latency() {
         ("events lost (of each round's)", 0, "lost", |r| r.lost() as f64),
         ("long tasks (> 50 ms) per round", 0, "long_tasks", |r| r.long_tasks.len() as f64),
         ("longest task (ms; 0: none)", 0, "longest_task_ms", PageRun::longest_task),
+        ("socket handler per message (µs)", 0, "socket_handler_us_per_message", |r| r.cost.per_message_us()),
+        ("longest socket handler (ms)", 2, "socket_handler_max_ms", |r| r.cost.message_max_ms),
     ];
     let summary = |runs: &[PageRun]| {
         let mut s = json!({ "rounds": runs.iter().map(PageRun::json).collect::<Vec<_>>() });
@@ -298,7 +303,7 @@ mod tests {
 
     #[test]
     fn a_round_with_losses_says_how() {
-        let r = PageRun { latencies: vec![], never_arrived: vec![199, 200], not_shown: vec![5], cold_start_ms: 1.0, long_tasks: vec![], sockets: 2 };
+        let r = PageRun { latencies: vec![], never_arrived: vec![199, 200], not_shown: vec![5], cold_start_ms: 1.0, long_tasks: vec![], sockets: 2, cost: Default::default() };
         assert_eq!(r.lost(), 3);
         assert_eq!(r.losses(), "2 never reached the page's socket (scores 199, 200); 1 reached the socket but never showed (scores 5); 2 sockets opened");
         let many = PageRun { never_arrived: (1..=10).collect(), not_shown: vec![], sockets: 1, ..r };

@@ -45,6 +45,8 @@ struct Round {
     long_flood: Vec<f64>,
     /// Long animation frames from the flood on: where their time went.
     frames: FrameTime,
+    /// The library's own main-thread time (measure.js `__cost`): socket handlers and frame callbacks.
+    cost: Cost,
     max_patches: f64,
     patched_per_frame: f64,
     /// From the last request answered to every card right (NaN: not within the settle time).
@@ -67,8 +69,8 @@ impl Round {
 
     fn line(&self, games: u64) -> String {
         format!(
-            "sent {} ({:.0}/s), socket received {} (lost {}), {} of {games} cards on their last score; of {} cards that missed events {} recovered by a snapshot, {} still wrong; {} with every event but another score, {} absent; snapshots on the last score {} of {games}; {} socket(s), {} slow-consumer disconnects; long tasks {} at start-up (longest {:.0} ms), {} in the flood (longest {:.0} ms); {}; at most {} patches per card per frame; every card right {} after the last publish",
-            self.sent, self.rate(), self.received, self.lost(), self.right, self.missed_recovered + self.missed_wrong,
+            "sent {} ({:.0}/s), socket received {} (lost {}); {}; {} of {games} cards on their last score; of {} cards that missed events {} recovered by a snapshot, {} still wrong; {} with every event but another score, {} absent; snapshots on the last score {} of {games}; {} socket(s), {} slow-consumer disconnects; long tasks {} at start-up (longest {:.0} ms), {} in the flood (longest {:.0} ms); {}; at most {} patches per card per frame; every card right {} after the last publish",
+            self.sent, self.rate(), self.received, self.lost(), self.cost.describe(self.outcome.seconds), self.right, self.missed_recovered + self.missed_wrong,
             self.missed_recovered, self.missed_wrong, self.complete_wrong, self.absent, self.snapshots_right, self.sockets,
             self.buffer_full, self.long_startup.len(), longest(&self.long_startup), self.long_flood.len(), longest(&self.long_flood),
             self.frames.describe(), self.max_patches,
@@ -101,6 +103,63 @@ impl Round {
             parts.push(format!("{} of {games} snapshots not on the last event sent", games - self.snapshots_right.min(games)));
         }
         parts.join("; ")
+    }
+}
+
+/// The library's main-thread time as measure.js times it: every `onmessage` call and every
+/// animation frame callback, each up to the end of the microtasks it queued.
+#[derive(Default)]
+pub struct Cost {
+    pub messages: f64,
+    pub message_ms: f64,
+    pub message_max_ms: f64,
+    /// When the longest handler started (the page's clock, ms).
+    pub message_max_at: f64,
+    pub messages_over_5ms: f64,
+    pub frames: f64,
+    pub frame_ms: f64,
+    pub frame_max_ms: f64,
+    pub frames_over_16ms: f64,
+}
+
+impl Cost {
+    pub fn of(v: &Value) -> Self {
+        let f = |a: &str, b: &str| v[a][b].as_f64().unwrap_or(f64::NAN);
+        Cost {
+            messages: f("message", "n"),
+            message_ms: f("message", "ms"),
+            message_max_ms: f("message", "max"),
+            message_max_at: f("message", "maxAt"),
+            messages_over_5ms: f("message", "over5"),
+            frames: f("frame", "n"),
+            frame_ms: f("frame", "ms"),
+            frame_max_ms: f("frame", "max"),
+            frames_over_16ms: f("frame", "over16"),
+        }
+    }
+
+    /// Mean socket handler time per message, in µs.
+    pub fn per_message_us(&self) -> f64 {
+        self.message_ms * 1000.0 / self.messages.max(1.0)
+    }
+
+    /// Share of `seconds` of main thread the library used (%).
+    fn share(&self, seconds: f64) -> f64 {
+        (self.message_ms + self.frame_ms) / (seconds * 1000.0).max(1.0) * 100.0
+    }
+
+    fn describe(&self, seconds: f64) -> String {
+        format!(
+            "library main thread {:.0} % of the flood: socket handler {:.0} ms over {} messages ({:.0} µs each, longest {:.1} ms, {} over 5 ms), frame callbacks {:.0} ms over {} frames (longest {:.1} ms, {} over 16 ms)",
+            self.share(seconds), self.message_ms, self.messages, self.per_message_us(), self.message_max_ms, self.messages_over_5ms,
+            self.frame_ms, self.frames, self.frame_max_ms, self.frames_over_16ms
+        )
+    }
+
+    pub fn json(&self) -> Value {
+        json!({ "messages": self.messages, "message_ms": self.message_ms, "message_us_mean": self.per_message_us(),
+                "message_max_ms": self.message_max_ms, "message_max_at_ms": self.message_max_at, "messages_over_5ms": self.messages_over_5ms, "frames": self.frames,
+                "frame_ms": self.frame_ms, "frame_max_ms": self.frame_max_ms, "frames_over_16ms": self.frames_over_16ms })
     }
 }
 
@@ -245,7 +304,7 @@ async fn side_round(http: &reqwest::Client, url: &str, base: u64, games: u64, ra
     let shown = c.execute("return window.__cardScores()", vec![]).await.unwrap_or(Value::Null);
     let tp = c.execute("return window.__tp", vec![]).await.expect("throughput data");
     let bench = c
-        .execute("return { longTasks: window.__bench.longTasks, starts: window.__bench.longTaskStarts, sockets: window.__bench.sockets.length, loaf: window.__bench.loaf }", vec![])
+        .execute("return { longTasks: window.__bench.longTasks, starts: window.__bench.longTaskStarts, sockets: window.__bench.sockets.length, loaf: window.__bench.loaf, cost: window.__cost }", vec![])
         .await
         .unwrap_or(Value::Null);
     let _ = c.close().await;
@@ -257,6 +316,7 @@ async fn side_round(http: &reqwest::Client, url: &str, base: u64, games: u64, ra
         if *s < flood_ms { long_startup.push(*d) } else { long_flood.push(*d) }
     }
     let long_frames = FrameTime::of(&bench["loaf"], flood_ms);
+    let cost = Cost::of(&bench["cost"]);
     let snaps = snapshots(http, base, games).await;
     let buffer_full = buffer_full_count().saturating_sub(disconnects_before);
 
@@ -302,14 +362,14 @@ async fn side_round(http: &reqwest::Client, url: &str, base: u64, games: u64, ra
         "sockets_opened": sockets, "sockudo_slow_consumer_disconnects": buffer_full, "long_tasks": long.len(),
         "long_tasks_over_50ms": long.iter().filter(|t| **t > 50.0).count(), "longest_task_ms": long.iter().copied().fold(0.0, f64::max),
         "long_tasks_startup_ms": long_startup, "long_tasks_flood_ms": long_flood, "long_animation_frames": long_frames.json(),
-        "long_animation_frames_each": bench["loaf"],
+        "long_animation_frames_each": bench["loaf"], "library_cost": cost.json(),
         "max_patches_per_card_per_frame": max_patches, "cards_patched_per_frame": patched_per_frame, "frames_with_patches": frames,
         "settled_ms": if settled_ms.is_nan() { Value::Null } else { json!(settled_ms) },
         "flood_started_ms": flood_started, "long_tasks_ms": long, "long_task_starts_ms": bench["starts"], "wrong_cards": wrong_cards,
     });
     Round {
         sent, outcome, received, right, missed_recovered, missed_wrong, complete_wrong, absent, snapshots_right, sockets, buffer_full,
-        long, long_startup, long_flood, frames: long_frames, max_patches, patched_per_frame, settled_ms, out,
+        long, long_startup, long_flood, frames: long_frames, cost, max_patches, patched_per_frame, settled_ms, out,
     }
 }
 
@@ -331,12 +391,16 @@ pub async fn run() {
         }
     }
     type Metric = (&'static str, usize, &'static str, fn(&Round) -> f64);
-    let metrics: [Metric; 24] = [
+    let metrics: [Metric; 28] = [
         ("events sent", 0, "sent", |r| r.sent as f64),
         ("publish rate reached (events/s)", 0, "publish_rate_per_s", Round::rate),
         ("events refused by the gateway", 0, "refused_events", |r| r.outcome.refused_events as f64),
         ("events received on the socket", 0, "received", |r| r.received as f64),
         ("events lost before the socket", 0, "lost", |r| r.lost() as f64),
+        ("library main thread, % of the flood", 0, "library_main_thread_pct", |r| r.cost.share(r.outcome.seconds)),
+        ("  socket handler per message (µs)", 0, "socket_handler_us_per_message", |r| r.cost.per_message_us()),
+        ("  longest socket handler (ms)", 1, "socket_handler_max_ms", |r| r.cost.message_max_ms),
+        ("  frame callbacks (ms)", 0, "frame_callbacks_ms", |r| r.cost.frame_ms),
         ("cards on their last score", 0, "cards_showing_last_score", |r| r.right as f64),
         ("cards that missed events", 0, "cards_missed_events", |r| (r.missed_recovered + r.missed_wrong) as f64),
         ("  of those, right (snapshot)", 0, "cards_missed_events_recovered", |r| r.missed_recovered as f64),
