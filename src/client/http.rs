@@ -1,7 +1,7 @@
 //! `fetch` with a deadline, for channel auth and snapshots, on gloo-net's `http` module: the
 //! request (method, headers, body, abort signal) is built and sent by gloo-net; the body is
-//! parsed by the browser's own `Response.json()` (no JSON parser in the wasm) and decoded with
-//! serde-wasm-bindgen.
+//! parsed by the browser's own `Response.json()` (no JSON parser in the wasm) and decoded by
+//! the strict deserializer of `super::json` (`from_js`).
 
 use super::json::from_js;
 use gloo_net::http::{Method, RequestBuilder, Response};
