@@ -21,6 +21,11 @@
 #   recovery    sockudo killed and restarted under 100 readers of each library, each its own
 #               socket (BENCH_READERS, BENCH_RECOVERY_ROUNDS 3): time until all are back, spread
 #               of the reconnect attempts
+#   profile     (only when asked for: BENCH_PARTS=profile) Chromium's sampling profiler on both
+#               sides, the scoreboard page (BENCH_PROFILE_EVENTS 1000 at BENCH_PROFILE_RATE 100/s)
+#               and the ticker page (BENCH_PROFILE_SECONDS 10 at BENCH_TP_RATE): time by kind and
+#               the functions with the most self time; wasm functions are named when the build in
+#               BENCH_WIDGET_DIST kept its name section (trunk with data-wasm-opt="0" data-keep-debug)
 # Every event the benchmark sends goes through the demo league (POST /demo/publish, batches in
 # throughput and memory), so the snapshots serve it too and a lost event can be told from a
 # recovered one; the league keeps BENCH_GAMES + 1000 hand-made matches (COURTSIDE_DEMO_MAX_MANUAL).
@@ -90,6 +95,11 @@ fi
 if wants throughput; then
   say "throughput: ${BENCH_GAMES:-300} games on one ticker, ${BENCH_TP_RATE:-5000} events/s for ${BENCH_TP_SECONDS:-30} s, ${BENCH_TP_ROUNDS:-3} rounds"
   BENCH_MODE=throughput BENCH_TICKER_URL="http://127.0.0.1:$PAGE_PORT/ticker.html" \
+    BENCH_TICKER_REFERENCE_URL="http://127.0.0.1:$PAGE_PORT/ticker-reference.html" "$driver"
+fi
+if wants profile; then
+  say "profile: the scoreboard and the ticker on both sides, Chromium's sampling profiler"
+  BENCH_MODE=profile BENCH_TICKER_URL="http://127.0.0.1:$PAGE_PORT/ticker.html" \
     BENCH_TICKER_REFERENCE_URL="http://127.0.0.1:$PAGE_PORT/ticker-reference.html" "$driver"
 fi
 if wants memory; then

@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 
 mod league;
 mod memory;
+mod profile;
 mod recovery;
 mod stats;
 mod throughput;
@@ -185,6 +186,7 @@ async fn main() {
         Ok("throughput") => throughput::run().await,
         Ok("memory") => memory::run().await,
         Ok("recovery") => recovery::run().await,
+        Ok("profile") => profile::run().await,
         _ => latency().await,
     }
 }
