@@ -10,7 +10,8 @@
 //! event of their game, how many a snapshot brought back (the card is right although events
 //! were missed) and how many are still wrong; the league's snapshots checked against the last
 //! event sent; the server's slow-consumer disconnects (sockudo's log); long tasks; DOM patches
-//! per card per frame.
+//! per card per frame. BENCH_TP_RECONNECT_AT_S=N makes each page reconnect N seconds into the
+//! flood (a check that missed events and snapshot recoveries are told apart).
 
 use super::league::{publish_now, LeaguePublisher, Outcome};
 use super::stats::{heading, Over};
@@ -269,8 +270,17 @@ async fn side_round(http: &reqwest::Client, url: &str, base: u64, games: u64, ra
     let mut sent = 0u64;
     let mut per_game: BTreeMap<u64, (u64, u64)> = (base..base + games).map(|g| (g, (0, 0))).collect();
     let start = Instant::now();
+    // A check of the accounting (BENCH_TP_RECONNECT_AT_S): the page's socket is made to
+    // reconnect (Pusher error 4201) that many seconds into the flood, so that events are missed
+    // and cards must come back from a snapshot.
+    let mut reconnect_at = std::env::var("BENCH_TP_RECONNECT_AT_S").ok().and_then(|v| v.parse::<u64>().ok()).map(Duration::from_secs);
     while start.elapsed() < Duration::from_secs(seconds) {
         tick.tick().await;
+        if reconnect_at.is_some_and(|at| start.elapsed() >= at) {
+            reconnect_at = None;
+            let c = c.clone();
+            tokio::spawn(async move { c.execute("return window.__forceReconnect()", vec![]).await });
+        }
         let mut batch = Vec::with_capacity(per_tick as usize);
         for _ in 0..per_tick {
             let (game, home) = (base + sent % games, sent / games + 1);
