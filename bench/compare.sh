@@ -14,7 +14,8 @@
 #               and were recovered by a snapshot or not, the server's slow-consumer disconnects,
 #               long tasks (start-up and flood) and long animation frames with where their time
 #               went, DOM patches per card per frame, time until every card is right after the
-#               last publish (BENCH_TP_SETTLE_S 10 at most) (about 3 minutes a round)
+#               last publish (BENCH_TP_SETTLE_S 10 at most) (about 1 minute a round and side);
+#               BENCH_TP_RECONNECT_AT_S=N forces a reconnect N s into each flood (a check)
 #   memory      1,000,000 events and 1,000 forced reconnects into both pages (BENCH_MEM_EVENTS,
 #               BENCH_MEM_RECONNECTS, BENCH_MEM_RATE 2000/s, BENCH_MEM_ROUNDS 3): JS heap and
 #               wasm memory, start and end, events missed (about 9 minutes a round)
