@@ -192,15 +192,22 @@ class Courtside {
 
 let page;
 
-// Connect the page (once: later calls return the same object). Options: the script tag's
-// `gateway`, `host`, `port`, `tls`, `key`, `channels` (or Echo's `wsHost`, `wsPort`/`wssPort`,
-// `forceTLS`), `namespace` (Echo's, default `App.Events`), `authorizer` (see setAuthorizer).
+// Connect the page (once: every call returns the same object, and opens the socket again after
+// disconnect()). Options: the script tag's `gateway`, `host`, `port`, `tls`, `key`, `channels`
+// (or Echo's `wsHost`, `wsPort`/`wssPort`, `forceTLS`), `namespace` (Echo's, default
+// `App.Events`), `authorizer` (see setAuthorizer). Calls made while the first is on its way share
+// it; a refused first call lets the next one try again.
 export async function connect(options = {}) {
+  const courtside = await (page ||= open(options).catch((e) => {
+    page = undefined;
+    throw e;
+  }));
+  wasm.courtsideConnect({}); // the page's settings are set: this only opens the socket if closed
+  return courtside;
+}
+
+async function open(options) {
   await boot();
-  if (page) {
-    wasm.courtsideConnect({});
-    return page;
-  }
   const o = { ...options };
   o.host ??= o.wsHost;
   o.tls ??= o.forceTLS;
@@ -211,5 +218,5 @@ export async function connect(options = {}) {
   if (o.authorizer) wasm.setAuthorizer(o.authorizer);
   // The page's settings: these options, or the script tag's when the page has one.
   o.channels = wasm.courtsideConnect(settings) ? 'public' : 'private'; // throws what it refused
-  return (page = new Courtside(o));
+  return new Courtside(o);
 }

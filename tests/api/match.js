@@ -11,7 +11,10 @@ try {
   } catch (e) {
     page.errors.push(['bad settings', String(e.message)]);
   }
-  const courtside = await connect({ gateway: q.get('gateway'), host: '127.0.0.1', port: q.get('port'), tls: false, key: q.get('key') });
+  const settings = { gateway: q.get('gateway'), host: '127.0.0.1', port: q.get('port'), tls: false, key: q.get('key') };
+  // Two calls on their way at once: one page, one object.
+  const [courtside, again] = await Promise.all([connect(settings), connect(settings)]);
+  if (courtside !== again || courtside !== (await connect())) page.errors.push(['connect made a second object']);
   page.stop = courtside.match(a).subscribe((s) => page.states[a].push(s), (e) => page.errors.push(['a', e]));
   courtside.match(b).subscribe((s) => page.states[b].push(s), (e) => page.errors.push(['b', e]));
   courtside.match(987654321).subscribe((s) => page.errors.push(['unknown match had a state', s]), (e) => page.errors.push(['unknown', e]));
