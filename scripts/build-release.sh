@@ -7,8 +7,8 @@
 # smaller still.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+dist=$(realpath -m -- "${1:-$ROOT/dist}") # a relative DIR is the caller's, made absolute before the cd
 cd "$ROOT"
-dist=${1:-$ROOT/dist}
 
 # What goes over the wire, made smaller after Trunk (wasm-bindgen, then wasm-opt -Oz):
 # 1. the exports leptos' server_fn brings in through wasm-streams (`IntoUnderlyingSource`,
@@ -170,7 +170,7 @@ publish_files() {
   (cd "$out" && find . -type f ! -name integrity.txt | sort | while read -r f; do
     printf '%s sha384-%s\n' "${f#./}" "$(openssl dgst -sha384 -binary "$f" | openssl base64 -A)"
   done) >"$out/integrity.txt"
-  say "courtside $version: Subresource Integrity (dist/courtside/$version/integrity.txt)"
+  say "courtside $version: Subresource Integrity ($out/integrity.txt)"
   sed 's/^/  /' "$out/integrity.txt"
   local pkg="$dist/npm"
   rm -rf "$pkg" && mkdir -p "$pkg"
@@ -197,6 +197,6 @@ publish_files() {
 JSON
   (cd "$dist" && npm pack --offline --silent "$pkg" >/dev/null) || die "npm pack failed"
   [[ -s $dist/courtside-$version.tgz ]] || die "npm pack wrote no courtside-$version.tgz"
-  say "npm package: dist/courtside-$version.tgz ($(stat -c %s "$dist/courtside-$version.tgz") B)"
+  say "npm package: $dist/courtside-$version.tgz ($(stat -c %s "$dist/courtside-$version.tgz") B)"
 }
 publish_files "$dist"
