@@ -18,23 +18,28 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
 thread_local! {
-    /// Handle `n` is slot `n - 1`; a released slot stays empty (handles are few per page).
-    static HANDLES: RefCell<Vec<Option<Box<dyn Any>>>> = const { RefCell::new(vec![]) };
+    /// The live handles by id; ids count up and are never reused, so a stale id releases nothing.
+    static HANDLES: RefCell<(u32, Vec<(u32, Box<dyn Any>)>)> = const { RefCell::new((0, vec![])) };
 }
 
 fn keep(handle: Box<dyn Any>) -> u32 {
     HANDLES.with(|h| {
-        let mut h = h.borrow_mut();
-        h.push(Some(handle));
-        h.len() as u32
+        let (last, live) = &mut *h.borrow_mut();
+        *last += 1;
+        live.push((*last, handle));
+        *last
     })
 }
 
-/// Stop what handle `id` does (unknown ids are ignored: releasing twice is harmless).
+/// Stop what handle `id` does (unknown ids are ignored: releasing twice is harmless). Memory
+/// holds the live handles only, however many a page makes and releases.
 #[wasm_bindgen(js_name = courtsideRelease)]
 pub fn release(id: u32) {
     // Dropped outside the borrow: a listener's drop drives the engine, which may call back.
-    let gone = HANDLES.with(|h| h.borrow_mut().get_mut((id as usize).wrapping_sub(1)).and_then(Option::take));
+    let gone = HANDLES.with(|h| {
+        let live = &mut h.borrow_mut().1;
+        live.iter().position(|(i, _)| *i == id).map(|at| live.swap_remove(at))
+    });
     drop(gone);
 }
 
@@ -124,7 +129,7 @@ pub fn socket(disconnect: bool) -> JsValue {
     if disconnect {
         conn.disconnect();
     }
-    conn.socket_id().map_or(JsValue::UNDEFINED, |id| JsValue::from_str(&id))
+    JsValue::from(conn.socket_id())
 }
 
 /// Follow match `id` (a whole number, checked by api.js) as the scoreboard does (snapshot,
