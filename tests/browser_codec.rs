@@ -9,7 +9,7 @@
 //! out exact or be refused: never rounded.
 #![cfg(target_arch = "wasm32")]
 
-use courtside::client::json::{from_js, BrowserJson};
+use courtside::client::json::BrowserJson;
 use courtside::protocol::{frame, Action, AuthResult, Config, ConnectionState, Engine, Event, JsonCodec};
 use courtside::store::{decode_message, Applied, MatchMessage, MatchSnapshot, MatchState, MatchStatus, MatchView};
 use wasm_bindgen::JsCast as _;
@@ -135,20 +135,20 @@ fn reducer_target(text: &str) {
                 assert!(!moved_back(&before.status, &view.state.status), "a push moved the status back: {}", clip(line));
             }
             "n" => {
-                // Both ways a snapshot reaches the reducer: text (BrowserJson) and a parsed
-                // `fetch` body (`from_js`, as client/http.rs decodes it).
-                let parsed = js_sys::JSON::parse(body).ok().map(from_js::<MatchSnapshot>);
+                // Both ways a snapshot reaches the reducer: text (BrowserJson) and a `fetch`
+                // body (client/http.rs, its text through the same reader).
+                let parsed = courtside::client::http::decode::<MatchSnapshot>(courtside::client::http::HttpResult::Ok(body.into()));
                 let snapshot = match <BrowserJson as JsonCodec>::decode::<MatchSnapshot>(body) {
                     Ok(s) => s,
                     Err(e) => {
                         readable("snapshot", body, &e.0);
-                        if let Some(Err(e)) = &parsed {
-                            readable("snapshot (fetch body)", body, &e.0);
+                        if let courtside::client::http::HttpResult::Failed(e) = &parsed {
+                            readable("snapshot (fetch body)", body, e);
                         }
                         continue;
                     }
                 };
-                assert_eq!(parsed.map(|p| p.is_ok()), Some(true), "the two snapshot paths disagree on {}", clip(body));
+                assert!(matches!(parsed, courtside::client::http::HttpResult::Ok(_)), "the two snapshot paths disagree on {}", clip(body));
                 view.apply_snapshot(&snapshot);
             }
             "u" => view.mark_unknown(),

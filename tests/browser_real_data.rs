@@ -270,13 +270,13 @@ async fn fetch_text(url: &str, method: &str, bearer: Option<&str>) -> (u16, Stri
 
 #[wasm_bindgen_test]
 async fn the_gateways_snapshot_json_decodes_with_the_codec_that_ships() {
-    use courtside::client::json::{from_js, BrowserJson};
+    use courtside::client::json::BrowserJson;
     use courtside::protocol::JsonCodec;
     use courtside::wire::{MatchList, MatchSnapshot, MatchStatus, SNAPSHOT_VERSION};
     let (status, body) = fetch_text(&format!("{UPSTREAM}/token"), "POST", None).await;
     assert_eq!(status, 200, "{body}");
     let token = js_sys::Reflect::get(&js_sys::JSON::parse(&body).unwrap(), &"token".into()).unwrap().as_string().unwrap();
-    // One match, as the widget's text path (`JSON.parse` + serde-wasm-bindgen) reads it.
+    // One match, as the widget reads it (the protocol's strict reader).
     let (status, body) = fetch_text(&format!("{UPSTREAM}/api/matches/2"), "GET", Some(&token)).await;
     assert_eq!(status, 200, "{body}");
     let s: MatchSnapshot = BrowserJson::decode(&body).unwrap_or_else(|e| panic!("{}: {body}", e.0));
@@ -285,10 +285,13 @@ async fn the_gateways_snapshot_json_decodes_with_the_codec_that_ships() {
     assert!(home.name.is_some() && home.short_name.is_some() && home.colour.is_some(), "the directory joined in: {body}");
     assert!(s.players.len() >= 20, "both rosters: {}", s.players.len());
     assert!(s.players.iter().all(|p| p.name.is_some()));
-    // The list, as the widget's fetch path (a parsed JS value) reads it; the postponed game too.
+    // The list, as the widget's fetch path reads it; the postponed game too.
     let (status, body) = fetch_text(&format!("{UPSTREAM}/api/matches?status=all"), "GET", Some(&token)).await;
     assert_eq!(status, 200, "{body}");
-    let list: MatchList = from_js(js_sys::JSON::parse(&body).unwrap()).unwrap_or_else(|e| panic!("{}: {body}", e.0));
+    let list: MatchList = match courtside::client::http::decode(courtside::client::http::HttpResult::Ok(body.clone().into())) {
+        courtside::client::http::HttpResult::Ok(l) => l,
+        _ => panic!("the list did not decode: {body}"),
+    };
     assert!(list.matches.len() >= 5);
     assert!(list.matches.iter().any(|m| m.status == MatchStatus::Postponed));
     // And a refusal is the gateway's own short JSON, never the stats API's body.

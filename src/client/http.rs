@@ -1,9 +1,9 @@
 //! `fetch` with a deadline, for channel auth and snapshots, on gloo-net's `http` module: the
 //! request (method, headers, body, abort signal) is built and sent by gloo-net; the body is
-//! parsed by the browser's own `Response.json()` (no JSON parser in the wasm) and decoded by
-//! the strict deserializer of `super::json` (`from_js`).
+//! read as text and decoded by the protocol's strict reader (`super::json::BrowserJson`).
 
-use super::json::from_js;
+use super::json::BrowserJson;
+use crate::protocol::JsonCodec;
 use gloo_net::http::{Method, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
@@ -81,21 +81,23 @@ async fn json_body<T: DeserializeOwned>(response: Response) -> HttpResult<T> {
     decode(raw_body(response).await)
 }
 
+/// The body as text (a JavaScript string, so that an answer shared by several readers is
+/// copied into the wasm only by those that decode it).
 async fn raw_body(response: Response) -> HttpResult<JsValue> {
-    let body = match web_sys::Response::from(response).json() {
+    let body = match web_sys::Response::from(response).text() {
         Ok(p) => JsFuture::from(p).await,
         Err(e) => Err(e),
     };
     match body {
-        Ok(v) => HttpResult::Ok(v),
-        Err(_) => HttpResult::Failed("body is not JSON".into()),
+        Ok(v) if v.is_string() => HttpResult::Ok(v),
+        _ => HttpResult::Failed("body could not be read".into()),
     }
 }
 
-/// Decode a parsed JSON body into `T`.
+/// Decode a body's JSON text into `T`.
 pub fn decode<T: DeserializeOwned>(answer: HttpResult<JsValue>) -> HttpResult<T> {
     match answer {
-        HttpResult::Ok(v) => match from_js(v) {
+        HttpResult::Ok(v) => match BrowserJson::decode(&v.as_string().unwrap_or_default()) {
             Ok(t) => HttpResult::Ok(t),
             Err(e) => HttpResult::Failed(format!("unexpected body: {}", e.0)),
         },
@@ -104,7 +106,7 @@ pub fn decode<T: DeserializeOwned>(answer: HttpResult<JsValue>) -> HttpResult<T>
     }
 }
 
-/// GET a JSON body, parsed by the browser but not decoded.
+/// GET a body, as text, not decoded.
 pub async fn get_raw(url: &str, bearer: Option<&str>) -> HttpResult<JsValue> {
     match send(url, Method::GET, None, bearer).await {
         Ok(r) if r.ok() => raw_body(r).await,

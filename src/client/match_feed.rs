@@ -2,7 +2,7 @@
 
 use super::connection::{ChannelListener, ChannelSignal, Connection};
 use super::http::HttpResult;
-use super::json::{bad_field, match_id_of, BrowserJson};
+use super::json::{match_id_of, BrowserJson};
 use super::snapshot::fetcher;
 use crate::protocol::SubscriptionError;
 use crate::store::{decode_message, MatchMessage, MatchSnapshot};
@@ -23,8 +23,9 @@ pub fn bad_pushes() -> u32 {
     BAD_PUSHES.with(Cell::get)
 }
 
-/// Count a push that did not decode and log it, at most once a minute, naming the field.
-fn report_bad_push(event: &str, data: &str) {
+/// Count a push that did not decode and log it, at most once a minute, with the reader's
+/// reason (which names the field: "`event.id`: invalid type: a string, expected u64").
+fn report_bad_push(event: &str, why: &str) {
     BAD_PUSHES.with(|c| c.set(c.get().saturating_add(1)));
     let now = js_sys::Date::now();
     if now - LAST_LOG.with(Cell::get) < 60_000.0 {
@@ -35,7 +36,7 @@ fn report_bad_push(event: &str, data: &str) {
     let unlogged = UNLOGGED.with(|c| c.replace(0));
     let more = if unlogged > 0 { format!(" ({unlogged} more since the last report)") } else { String::new() };
     web_sys::console::warn_1(
-        &format!("courtside: a pushed {event} did not fit the contract: {}; fetching a fresh snapshot{more}", bad_field(event, data)).into(),
+        &format!("courtside: a pushed {event} did not fit the contract: {why}; fetching a fresh snapshot{more}").into(),
     );
 }
 
@@ -81,8 +82,8 @@ pub(super) fn channel_update(signal: &ChannelSignal) -> Option<FeedUpdate> {
         }
         ChannelSignal::Message { event, data } => match decode_message::<BrowserJson>(event, data) {
             Ok(m) => m.map(FeedUpdate::Message),
-            Err(_) => {
-                report_bad_push(event, data);
+            Err(e) => {
+                report_bad_push(event, &e.0);
                 Some(FeedUpdate::Undecodable { match_id: match_id_of(data) })
             }
         },

@@ -6,7 +6,8 @@ use super::page::configure;
 use super::settings::Settings;
 use wasm_bindgen::prelude::*;
 
-const STYLE: &str = include_str!("../../style/widget.css");
+// style/widget.css, minified by build.rs.
+const STYLE: &str = include_str!(concat!(env!("OUT_DIR"), "/widget.min.css"));
 
 #[wasm_bindgen(inline_js = r#"
 export function define_elements(mount, css) {

@@ -7,6 +7,7 @@ pub mod engine;
 pub mod error_policy;
 pub mod frame;
 pub mod json;
+pub mod reader;
 pub mod subscriptions;
 
 pub use engine::{Action, AuthResult, Config, ConnectionState, Engine, Event, Millis};

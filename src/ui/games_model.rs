@@ -63,6 +63,9 @@ impl FrameBudget {
     }
 }
 
+/// How many cards a frame adds to the list's DOM (each is ~0.15 ms of building and layout).
+const NEW_CARDS_PER_FRAME: usize = 48;
+
 /// Card changes waiting for the next animation frame.
 #[derive(Default)]
 struct PendingCards {
@@ -150,7 +153,22 @@ impl Frames {
                 }
             });
             if p.membership {
-                ids.try_set(list.ids());
+                // New cards are built a frame's worth at a time: a first list of 300 games built
+                // in one frame was a long task (50–70 ms). The list shown is a prefix of the
+                // list's order, longer by up to NEW_CARDS_PER_FRAME each frame until it is whole.
+                let all = list.ids();
+                let shown = ids.try_with_untracked(Vec::len).unwrap_or(0);
+                let limit = shown + NEW_CARDS_PER_FRAME;
+                if all.len() > limit {
+                    ids.try_set(all[..limit].to_vec());
+                    let mut next = self.pending.borrow_mut();
+                    next.membership = true;
+                    if next.needs_frame() {
+                        request_frame(self.clone());
+                    }
+                } else {
+                    ids.try_set(all);
+                }
             }
         } else {
             // Under a flood, patch only as many cards as fit this frame's budget; the rest
