@@ -77,10 +77,6 @@ impl Drop for Deadline {
     }
 }
 
-async fn json_body<T: DeserializeOwned>(response: Response) -> HttpResult<T> {
-    decode(raw_body(response).await)
-}
-
 /// The body as text (a JavaScript string, so that an answer shared by several readers is
 /// copied into the wasm only by those that decode it).
 async fn raw_body(response: Response) -> HttpResult<JsValue> {
@@ -115,7 +111,9 @@ pub async fn get_raw(url: &str, bearer: Option<&str>) -> HttpResult<JsValue> {
     }
 }
 
-pub async fn post_form<T: DeserializeOwned>(url: &str, form: &[(&str, &str)], bearer: Option<&str>) -> HttpResult<T> {
+/// POST a form; the body as text, not decoded (one body for every caller: decoding, the only
+/// part that depends on the type, is theirs, with `decode`).
+pub async fn post_form(url: &str, form: &[(&str, &str)], bearer: Option<&str>) -> HttpResult<JsValue> {
     let mut body = String::new();
     for (i, (k, v)) in form.iter().enumerate() {
         if i > 0 {
@@ -126,7 +124,7 @@ pub async fn post_form<T: DeserializeOwned>(url: &str, form: &[(&str, &str)], be
         body.push_str(&String::from(js_sys::encode_uri_component(v)));
     }
     match send(url, Method::POST, Some(&body), bearer).await {
-        Ok(r) if r.ok() => json_body(r).await,
+        Ok(r) if r.ok() => raw_body(r).await,
         Ok(r) => HttpResult::Status(r.status()),
         Err(e) => HttpResult::Failed(e),
     }

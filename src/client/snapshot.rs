@@ -65,6 +65,32 @@ pub fn fetcher<T: DeserializeOwned + 'static>(
     alive: Rc<Cell<bool>>,
     on_answer: Rc<dyn Fn(HttpResult<T>)>,
 ) -> Rc<dyn Fn(bool)> {
+    // Only the decoding is per type; the fetching and retrying below is one body for all.
+    fetch_raw(
+        gateway,
+        url,
+        alive,
+        Rc::new(move |raw| {
+            let answer = decode::<T>(raw);
+            let passing = match &answer {
+                HttpResult::Status(s) => *s >= 500 || *s == 429 || *s == 408,
+                HttpResult::Failed(_) => true,
+                HttpResult::Ok(_) => false,
+            };
+            on_answer(answer);
+            passing
+        }),
+    )
+}
+
+/// `fetcher` for a body not yet decoded: `on_answer` decodes and delivers it, and says whether
+/// it was a passing failure (retried).
+fn fetch_raw(
+    gateway: String,
+    url: String,
+    alive: Rc<Cell<bool>>,
+    on_answer: Rc<dyn Fn(HttpResult<JsValue>) -> bool>,
+) -> Rc<dyn Fn(bool)> {
     let again: Rc<RefCell<Weak<dyn Fn(bool)>>> = Rc::new(RefCell::new(Weak::<Box<dyn Fn(bool)>>::new()));
     let retries = Rc::new(Cell::new(0u32));
     let fetch: Rc<dyn Fn(bool)> = {
@@ -74,15 +100,11 @@ pub fn fetcher<T: DeserializeOwned + 'static>(
             let (gateway, url, alive, on_answer, again, retries) =
                 (gateway.clone(), url.clone(), alive.clone(), on_answer.clone(), again.clone(), retries.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                let answer = decode::<T>(shared_get(&gateway, &url, not_before).await);
+                let raw = shared_get(&gateway, &url, not_before).await;
                 if !alive.get() {
                     return;
                 }
-                let passing = match &answer {
-                    HttpResult::Status(s) => *s >= 500 || *s == 429 || *s == 408,
-                    HttpResult::Failed(_) => true,
-                    HttpResult::Ok(_) => false,
-                };
+                let passing = on_answer(raw);
                 let attempt = retries.get();
                 if passing && attempt < RETRIES {
                     retries.set(attempt + 1);
@@ -96,7 +118,6 @@ pub fn fetcher<T: DeserializeOwned + 'static>(
                 } else {
                     retries.set(0);
                 }
-                on_answer(answer);
             });
         })
     };

@@ -2,7 +2,7 @@
 //! snapshot request, renewed before it expires and once more on a 401. One request in flight
 //! per page, however many widgets ask at once.
 
-use super::http::{post_form, HttpResult};
+use super::http::{decode, post_form, HttpResult};
 use serde::Deserialize;
 use std::cell::RefCell;
 use std::future::Future;
@@ -48,7 +48,7 @@ async fn bearer(gateway: &str, renew: bool) -> Result<String, Failure> {
         let url = format!("{gateway}/token");
         let owner = gateway.to_owned();
         let promise = wasm_bindgen_futures::future_to_promise(async move {
-            let result = post_form::<TokenBody>(&url, &[], None).await;
+            let result = decode::<TokenBody>(post_form(&url, &[], None).await);
             IN_FLIGHT.with(|f| f.borrow_mut().retain(|(g, _)| *g != owner));
             match result {
                 HttpResult::Ok(b) if !b.token.is_empty() && b.expires_in > 0.0 => {

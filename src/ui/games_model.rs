@@ -4,13 +4,12 @@
 
 use super::badge::watch_badge;
 use super::host_events::{self, Scoreline};
-use super::ticker::{CarouselState, GamesView};
+use super::ticker::{Cards, CarouselState, GamesView};
 use crate::client::connection::{self, StateListener};
 use crate::client::{follow_games, Connection, GamesFeed, GamesUpdate};
-use crate::store::{Badge, GameList, ListChange, ListScope, MatchState};
+use crate::store::{Badge, GameList, ListChange, ListScope};
 use leptos::prelude::*;
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -245,7 +244,7 @@ impl GamesModel {
     pub fn new(owner: &Owner, scope: ListScope, periods: Option<u32>, host: Option<HtmlElement>) -> GamesModel {
         let (games, carousel, badge) = owner.with(|| {
             (
-                GamesView { ids: RwSignal::new(Vec::new()), cards: StoredValue::new(HashMap::<u64, RwSignal<MatchState>>::new()) },
+                GamesView { ids: RwSignal::new(Vec::new()), cards: StoredValue::new(Cards::default()) },
                 CarouselState::new(),
                 RwSignal::new(Badge::Reconnecting),
             )

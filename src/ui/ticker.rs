@@ -8,12 +8,37 @@ use crate::store::{Badge, MatchState};
 use leptos::either::Either;
 use leptos::prelude::*;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 /// The games to show: ids in order, and each game's own signal.
 #[derive(Clone, Copy)]
 pub struct GamesView {
     pub ids: RwSignal<Vec<u64>>,
-    pub cards: StoredValue<HashMap<u64, RwSignal<MatchState>>>,
+    pub cards: StoredValue<Cards>,
+}
+
+/// Each game's card signal, by match id.
+pub type Cards = HashMap<u64, RwSignal<MatchState>, BuildHasherDefault<IdHasher>>;
+
+/// The hasher for match ids: a multiplication, not std's SipHash with random keys (ids come
+/// from our own gateway, and SipHash's code is in the wasm for this one map).
+#[derive(Default)]
+pub struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0 ^ n).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0 ^ (self.0 >> 29)
+    }
 }
 
 impl GamesView {
