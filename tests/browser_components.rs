@@ -3,9 +3,9 @@
 
 use courtside::store::{Badge, MatchSnapshot, MatchState, MatchView};
 use courtside::ui::labels::{DE, EN};
+use courtside::ui::ticker::Cards;
 use courtside::ui::{CarouselState, GamesView, Scoreboard, Ticker};
 use leptos::prelude::*;
-use std::collections::HashMap;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
@@ -225,25 +225,19 @@ async fn a_relay_outage_is_shown_until_it_is_over() {
     root.remove();
 }
 
-fn games(n: u64) -> (RwSignal<Vec<u64>>, StoredValue<HashMap<u64, RwSignal<MatchState>>>) {
+fn games(n: u64) -> (RwSignal<Vec<u64>>, StoredValue<Cards>) {
     let ids: Vec<u64> = (1..=n).collect();
     let cards = ids.iter().map(|id| (*id, RwSignal::new(MatchState::from_snapshot(&snapshot(*id, 10 + *id as u32, 3, "in_progress"))))).collect();
     (RwSignal::new(ids), StoredValue::new(cards))
 }
 
-fn mount_ticker(n: u64) -> (web_sys::HtmlElement, CarouselState, StoredValue<HashMap<u64, RwSignal<MatchState>>>) {
+fn mount_ticker(n: u64) -> (web_sys::HtmlElement, CarouselState, StoredValue<Cards>) {
     let root = container();
     let (ids, cards) = games(n);
     let carousel = CarouselState { index: RwSignal::new(0), hovered: RwSignal::new(false), focused: RwSignal::new(false) };
-    let step = Callback::new(move |d: i32| {
-        let len = ids.with_untracked(Vec::len) as i64;
-        if len > 0 {
-            carousel.index.update(|i| *i = (*i as i64 + i64::from(d)).rem_euclid(len) as usize);
-        }
-    });
-    let view_games = GamesView { ids: ids.into(), cards };
+    let view_games = GamesView { ids: ids.into(), cards, any: RwSignal::new(n > 0) };
     let handle = leptos::mount::mount_to(root.clone(), move || {
-        view! { <Ticker games=view_games carousel=carousel badge=RwSignal::new(Badge::Live) labels=&EN step=step /> }
+        view! { <Ticker games=view_games carousel=carousel badge=RwSignal::new(Badge::Live) labels=&EN /> }
     });
     std::mem::forget(handle);
     (root, carousel, cards)

@@ -92,13 +92,13 @@ pub fn bind_games(
         let advancing = model.clone();
         m.timers.extend(Interval::every(interval_s as i32 * 1000, move || advancing.advance()));
     }
-    let GamesModel { games, carousel, badge, step, .. } = model;
+    let GamesModel { games, carousel, badge, .. } = model;
     let container = m.container();
     // Each kind mounted as its own type (no `AnyView`): the handle is boxed either way.
     m.handle = Some(owner.with(|| -> Box<dyn Any> {
         match scope {
             ListScope::Live => Box::new(leptos::mount::mount_to(container, move || {
-                view! { <Ticker games=games carousel=carousel badge=badge labels=labels step=step /> }
+                view! { <Ticker games=games carousel=carousel badge=badge labels=labels /> }
             })),
             ListScope::Competition(c) => Box::new(leptos::mount::mount_to(container, move || {
                 view! { <CompetitionGrid games=games badge=badge labels=labels competition=c /> }

@@ -125,7 +125,7 @@ impl Frames {
     /// list (and new or dropped cards) only when membership changes. A game updated ten times
     /// within a frame is patched once; a hidden page does no DOM work.
     fn flush(self: &Rc<Self>) {
-        let GamesView { ids, cards } = self.games;
+        let GamesView { ids, cards, any } = self.games;
         let mut p = std::mem::take(&mut *self.pending.borrow_mut());
         let list = self.list.borrow();
         if p.all || p.membership {
@@ -158,6 +158,9 @@ impl Frames {
                 let all = list.ids();
                 let shown = ids.try_with_untracked(Vec::len).unwrap_or(0);
                 let limit = shown + NEW_CARDS_PER_FRAME;
+                if any.try_get_untracked() == Some(all.is_empty()) {
+                    any.try_set(!all.is_empty());
+                }
                 if all.len() > limit {
                     ids.try_set(all[..limit].to_vec());
                     let mut next = self.pending.borrow_mut();
@@ -232,8 +235,6 @@ pub struct GamesModel {
     pub games: GamesView,
     pub carousel: CarouselState,
     pub badge: RwSignal<Badge>,
-    /// The ticker's buttons, arrow keys and swipes: one card on or back.
-    pub step: Callback<i32>,
     scope: ListScope,
     frames: Rc<Frames>,
 }
@@ -244,12 +245,11 @@ impl GamesModel {
     pub fn new(owner: &Owner, scope: ListScope, periods: Option<u32>, host: Option<HtmlElement>) -> GamesModel {
         let (games, carousel, badge) = owner.with(|| {
             (
-                GamesView { ids: RwSignal::new(Vec::new()), cards: StoredValue::new(Cards::default()) },
+                GamesView { ids: RwSignal::new(Vec::new()), cards: StoredValue::new(Cards::default()), any: RwSignal::new(false) },
                 CarouselState::new(),
                 RwSignal::new(Badge::Reconnecting),
             )
         });
-        let step = owner.with(|| Callback::new(move |delta: i32| carousel.step(games.len_untracked(), delta)));
         let mut list = GameList::new(scope);
         list.default_periods = periods;
         let frames = Rc::new(Frames {
@@ -260,7 +260,7 @@ impl GamesModel {
             owner: owner.clone(),
             host,
         });
-        GamesModel { games, carousel, badge, step, scope, frames }
+        GamesModel { games, carousel, badge, scope, frames }
     }
 
     /// Follow the scope's games and the connection on `conn`. Dropping both stops them.

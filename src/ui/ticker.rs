@@ -15,6 +15,10 @@ use std::hash::{BuildHasherDefault, Hasher};
 pub struct GamesView {
     pub ids: RwSignal<Vec<u64>>,
     pub cards: StoredValue<Cards>,
+    /// Whether there are any games: set with `ids` when it changes, so that the views built
+    /// for "games" and for "no games" are swapped only then (a signal, not a memo: the
+    /// model knows when it changes).
+    pub any: RwSignal<bool>,
 }
 
 /// Each game's card signal, by match id.
@@ -112,16 +116,18 @@ pub fn Ticker(
     carousel: CarouselState,
     badge: RwSignal<Badge>,
     labels: &'static Labels,
-    /// Called with -1 or +1 by the buttons, the arrow keys and swipes.
-    step: Callback<i32>,
 ) -> impl IntoView {
+    // One card on or back (-1, +1): the buttons, the arrow keys and swipes.
+    let step = move |delta: i32| carousel.step(games.len_untracked(), delta);
     let count = move || games.ids.with(Vec::len);
     let index = move || carousel.index.get().min(count().saturating_sub(1));
     // Set through the CSSOM (not a style attribute), which a strict style-src allows.
     let track_transform = move || format!("translateX(calc({} * (-1 * var(--cs-card-step, 212px))))", index());
     let position = move || if count() == 0 { String::new() } else { format!("{} {} {}", index() + 1, labels.slide_of, count()) };
-    let swipe_start = StoredValue::new(None::<i32>);
-    let any = Memo::new(move |_| count() > 0);
+    // Where a swipe began: a plain cell shared by the two handlers (no reactive type for it).
+    let swipe_start = std::rc::Rc::new(std::cell::Cell::new(None::<i32>));
+    let swipe_end = swipe_start.clone();
+    let any = games.any;
     view! {
         <section
             class="cs-ticker"
@@ -135,17 +141,16 @@ pub fn Ticker(
             on:focusin=move |_| carousel.focused.set(true)
             on:focusout=move |_| carousel.focused.set(false)
             on:keydown=move |e: web_sys::KeyboardEvent| match e.key().as_str() {
-                "ArrowLeft" => { e.prevent_default(); step.run(-1) }
-                "ArrowRight" => { e.prevent_default(); step.run(1) }
+                "ArrowLeft" => { e.prevent_default(); step(-1) }
+                "ArrowRight" => { e.prevent_default(); step(1) }
                 _ => {}
             }
-            on:pointerdown=move |e: web_sys::PointerEvent| swipe_start.set_value(Some(e.client_x()))
+            on:pointerdown=move |e: web_sys::PointerEvent| swipe_start.set(Some(e.client_x()))
             on:pointerup=move |e: web_sys::PointerEvent| {
-                if let Some(x0) = swipe_start.get_value() {
+                if let Some(x0) = swipe_end.take() {
                     let dx = e.client_x() - x0;
-                    if dx.abs() > 40 { step.run(if dx < 0 { 1 } else { -1 }) }
+                    if dx.abs() > 40 { step(if dx < 0 { 1 } else { -1 }) }
                 }
-                swipe_start.set_value(None);
             }
         >
             <header class="cs-head">
@@ -157,11 +162,11 @@ pub fn Ticker(
             {move || if any.get() {
                 Either::Left(view! {
                     <div class="cs-carousel">
-                        <button class="cs-nav cs-prev" type="button" aria-label=labels.previous on:click=move |_| step.run(-1)>"‹"</button>
+                        <button class="cs-nav cs-prev" type="button" aria-label=labels.previous on:click=move |_| step(-1)>"‹"</button>
                         <div class="cs-viewport">
                             <div class="cs-track" style:transform=track_transform>{games.list(labels)}</div>
                         </div>
-                        <button class="cs-nav cs-next" type="button" aria-label=labels.next on:click=move |_| step.run(1)>"›"</button>
+                        <button class="cs-nav cs-next" type="button" aria-label=labels.next on:click=move |_| step(1)>"›"</button>
                     </div>
                 })
             } else {
@@ -173,7 +178,7 @@ pub fn Ticker(
 
 #[component]
 pub fn CompetitionGrid(games: GamesView, badge: RwSignal<Badge>, labels: &'static Labels, competition: u64) -> impl IntoView {
-    let any = Memo::new(move |_| games.ids.with(|ids| !ids.is_empty()));
+    let any = games.any;
     view! {
         <section class="cs-competition" lang=labels.lang aria-label=format!("{} {competition}", labels.competition)>
             <header class="cs-head">
