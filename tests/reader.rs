@@ -2,6 +2,7 @@
 //! gateway, the peers and the native tests use: the same payloads taken with the same values
 //! and the same refused, over every contract shape and thousands of malformed variants of them;
 //! and each of its own rules stated once.
+#![cfg(not(target_arch = "wasm32"))]
 
 use courtside::protocol::json::SerdeJson;
 use courtside::protocol::reader::{RustFloats, StrictJson, MAX_DEPTH};

@@ -70,6 +70,8 @@ impl Socket {
 
 struct Timer {
     handle: i32,
+    /// The engine deadline it was armed for.
+    deadline: u64,
     _callback: Closure<dyn FnMut()>,
 }
 
@@ -351,13 +353,24 @@ impl Connection {
         }
     }
 
+    /// Arm the one timer for the engine's next deadline. A timer already armed for that
+    /// deadline or an earlier one is left as it is: when it fires early the engine finds
+    /// nothing due and the timer is armed again for the later deadline. Every frame moves the
+    /// activity deadline on, and re-arming for it each time (as pusher-js does) cost a
+    /// clearTimeout, a setTimeout and a closure per frame.
     fn arm_timer(self: &Rc<Self>) {
         let Some(window) = web_sys::window() else { return };
         let mut inner = self.inner.borrow_mut();
+        let next = inner.engine.poll_timeout();
+        if let (Some(t), Some(deadline)) = (&inner.timer, next) {
+            if t.deadline <= deadline {
+                return;
+            }
+        }
         if let Some(t) = inner.timer.take() {
             window.clear_timeout_with_handle(t.handle);
         }
-        let Some(deadline) = inner.engine.poll_timeout() else { return };
+        let Some(deadline) = next else { return };
         let delay = deadline.saturating_sub(now_ms()).min(i32::MAX as u64) as i32;
         let weak = Rc::downgrade(self);
         let callback = Closure::<dyn FnMut()>::new(move || {
@@ -370,7 +383,7 @@ impl Connection {
         if let Ok(handle) =
             window.set_timeout_with_callback_and_timeout_and_arguments_0(callback.as_ref().unchecked_ref(), delay)
         {
-            inner.timer = Some(Timer { handle, _callback: callback });
+            inner.timer = Some(Timer { handle, deadline, _callback: callback });
         }
     }
 
