@@ -275,7 +275,7 @@ async fn ticker_is_a_keyboard_carousel_with_buttons() {
     assert_eq!(carousel.index.get_untracked(), 2);
     // A game updates in place: same card element, new score.
     let card = root.query_selector("[data-match='2']").unwrap().unwrap();
-    cards.with_value(|c| c[&2].update(|m| m.home_score = 99));
+    cards.with_value(|c| c.get(&2).expect("game 2").update(|m| m.home_score = 99));
     settle().await;
     let again = root.query_selector("[data-match='2']").unwrap().unwrap();
     assert!(card.is_same_node(Some(&again)), "the card was updated, not rebuilt");

@@ -7,8 +7,6 @@ use super::labels::Labels;
 use crate::store::{Badge, MatchState};
 use leptos::either::Either;
 use leptos::prelude::*;
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 
 /// The games to show: ids in order, and each game's own signal.
 #[derive(Clone, Copy)]
@@ -21,27 +19,40 @@ pub struct GamesView {
     pub any: RwSignal<bool>,
 }
 
-/// Each game's card signal, by match id.
-pub type Cards = HashMap<u64, RwSignal<MatchState>, BuildHasherDefault<IdHasher>>;
-
-/// The hasher for match ids: a multiplication, not std's SipHash with random keys (ids come
-/// from our own gateway, and SipHash's code is in the wasm for this one map).
+/// Each game's card signal, by match id: a vector kept sorted by id (a few hundred games at
+/// most), which puts no hash table code in the wasm for this one map.
 #[derive(Default)]
-pub struct IdHasher(u64);
+pub struct Cards(Vec<(u64, RwSignal<MatchState>)>);
 
-impl Hasher for IdHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+impl Cards {
+    fn find(&self, id: u64) -> Result<usize, usize> {
+        self.0.binary_search_by_key(&id, |(k, _)| *k)
+    }
+
+    pub fn get(&self, id: &u64) -> Option<&RwSignal<MatchState>> {
+        self.find(*id).ok().map(|i| &self.0[i].1)
+    }
+
+    /// Add a game's signal, or replace the one it had.
+    pub fn insert(&mut self, id: u64, signal: RwSignal<MatchState>) {
+        match self.find(id) {
+            Ok(i) => self.0[i].1 = signal,
+            Err(i) => self.0.insert(i, (id, signal)),
         }
     }
 
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0 ^ n).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    pub fn retain(&mut self, mut keep: impl FnMut(&u64, &mut RwSignal<MatchState>) -> bool) {
+        self.0.retain_mut(|(id, signal)| keep(id, signal));
     }
+}
 
-    fn finish(&self) -> u64 {
-        self.0 ^ (self.0 >> 29)
+impl FromIterator<(u64, RwSignal<MatchState>)> for Cards {
+    fn from_iter<I: IntoIterator<Item = (u64, RwSignal<MatchState>)>>(items: I) -> Self {
+        let mut cards = Cards::default();
+        for (id, signal) in items {
+            cards.insert(id, signal);
+        }
+        cards
     }
 }
 
