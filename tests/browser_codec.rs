@@ -1,6 +1,6 @@
 //! The codec that ships, fuzzed: the native fuzz targets (fuzz/fuzz_targets/*.rs) run on
-//! `SerdeJson`, the widget parses with `BrowserJson` (the browser's `JSON.parse`, then the
-//! strict deserializer of src/client/json.rs). This runs their seeds, the corpus they grew in
+//! `SerdeJson`, the widget parses with `BrowserJson` (the protocol's strict reader,
+//! src/protocol/reader.rs, with the browser's `parseFloat`). This runs their seeds, the corpus they grew in
 //! the test command's fuzzing stage, and a corpus of malformed and edge-case frames and
 //! payloads through `BrowserJson` in Chromium, with the fuzz targets' assertions: no panic,
 //! the engine's invariants hold after every frame (`Engine::handle_text::<BrowserJson>`), the
@@ -333,7 +333,7 @@ fn deeply_nested(value: Option<&str>) -> bool {
 }
 
 /// A known bug in the shipped codec, reported, not fixed here (src/ is not this test's):
-/// serde-wasm-bindgen 0.6 formats a value of the wrong type with `{:?}` for its error
+/// Fixed since (kept as a check): serde-wasm-bindgen 0.6, which decoded payloads then, formatted a value of the wrong type with `{:?}` for its error
 /// message, and wasm-bindgen's debug formatting recurses in JavaScript: a value nested a few
 /// thousand deep where a number or string belongs (10 KB of `[[[…]]]`, well under the 256 KB
 /// frame limit) throws "RangeError: Maximum call stack size exceeded" through the wasm,

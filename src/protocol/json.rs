@@ -1,7 +1,8 @@
 //! The one seam between the pure protocol and a JSON implementation.
 //!
-//! The browser build parses with the browser's own `JSON.parse` (no JSON parser in the wasm);
-//! native builds (tests, fuzzing, the gateway's peers) use serde_json. Both produce the same
+//! The widget reads JSON with the strict reader of [`super::reader`] (plain Rust, straight from
+//! the text); native builds (tests, fuzzing, the gateway's peers) use serde_json, and the
+//! tests and fuzz targets hold the two to the same results. Both produce the same
 //! [`Envelope`] and the same typed payloads through serde.
 
 use serde::de::DeserializeOwned;
