@@ -45,7 +45,7 @@ async fn scoreboard_renders_state_and_announces_scores() {
     let view = RwSignal::new(MatchView::new(5));
     let badge = RwSignal::new(Badge::Reconnecting);
     let _handle = leptos::mount::mount_to(root.clone(), move || {
-        view! { <Scoreboard view=view.into() badge=badge.into() labels=&EN /> }
+        view! { <Scoreboard view=view.into() badge=badge.into() speak=RwSignal::new(false) labels=&EN /> }
     });
     settle().await;
     assert_eq!(text(&root, ".cs-message"), "Loading the score…");
@@ -82,7 +82,7 @@ async fn scoreboard_speaks_german_and_shows_clear_error_states() {
     let root = container();
     let view = RwSignal::new(MatchView::new(5));
     let _handle = leptos::mount::mount_to(root.clone(), move || {
-        view! { <Scoreboard view=view.into() badge=RwSignal::new(Badge::Offline) labels=&DE /> }
+        view! { <Scoreboard view=view.into() badge=RwSignal::new(Badge::Offline) speak=RwSignal::new(false) labels=&DE /> }
     });
     settle().await;
     assert_eq!(text(&root, ".cs-badge-offline"), "Offline");
@@ -109,7 +109,7 @@ fn decode<T: serde::de::DeserializeOwned>(text: &str) -> T {
 fn mount_board(view: RwSignal<MatchView>, labels: &'static courtside::ui::Labels) -> web_sys::HtmlElement {
     let root = container();
     let handle = leptos::mount::mount_to(root.clone(), move || {
-        view! { <Scoreboard view=view.into() badge=RwSignal::new(Badge::Live) labels=labels /> }
+        view! { <Scoreboard view=view.into() badge=RwSignal::new(Badge::Live) speak=RwSignal::new(false) labels=labels /> }
     });
     std::mem::forget(handle);
     root

@@ -344,3 +344,37 @@ mod lists {
         assert_eq!(l.apply_match_snapshot(&same, 32), ListChange::None, "the same snapshot again is not");
     }
 }
+
+#[test]
+fn the_score_is_announced_at_once_after_a_quiet_spell_and_at_most_every_interval_in_a_flood() {
+    use courtside::store::{Speak, SpeechThrottle};
+    let mut t = SpeechThrottle::new(2_000.0);
+    assert_eq!(t.changed(0.0), Speak::Now, "the first change is read at once");
+    // Changes within the interval: one reading waits for its end, the others join it.
+    assert_eq!(t.changed(500.0), Speak::After(1_500.0));
+    assert_eq!(t.changed(900.0), Speak::Waiting);
+    assert_eq!(t.changed(1_999.0), Speak::Waiting);
+    t.spoken(2_000.0);
+    // The next interval counts from that reading.
+    assert_eq!(t.changed(2_100.0), Speak::After(1_900.0));
+    t.spoken(4_000.0);
+    // After a quiet spell, at once again.
+    assert_eq!(t.changed(6_000.0), Speak::Now);
+    assert_eq!(t.changed(8_000.0), Speak::Now, "exactly one interval later is not too soon");
+    // In a flood of 50 changes a second for 10 s: 5 readings, not 500.
+    let mut t = SpeechThrottle::new(2_000.0);
+    let (mut readings, mut due) = (0, None::<f64>);
+    for i in 0..500 {
+        let now = f64::from(i) * 20.0;
+        if due.is_some_and(|d| d <= now) {
+            t.spoken(due.take().unwrap_or(now));
+            readings += 1;
+        }
+        match t.changed(now) {
+            Speak::Now => readings += 1,
+            Speak::After(ms) => due = Some(now + ms),
+            Speak::Waiting => {}
+        }
+    }
+    assert_eq!(readings, 5);
+}

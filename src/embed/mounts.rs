@@ -139,7 +139,7 @@ fn bind_scoreboard(
     let container = m.container();
     let handle = owner.with(|| {
         leptos::mount::mount_to(container, move || {
-            view! { <Scoreboard view=model.view badge=model.badge labels=labels /> }
+            view! { <Scoreboard view=model.view badge=model.badge speak=model.speak labels=labels /> }
         })
     });
     m.handle = Some(Box::new(handle));

@@ -8,7 +8,7 @@ pub mod view;
 
 pub use game_list::{GameList, ListChange, ListScope, ListedMatch};
 pub use match_state::{Applied, MatchState, Side};
-pub use view::{Availability, Badge, MatchView};
+pub use view::{Availability, Badge, MatchView, Speak, SpeechThrottle};
 pub use payload::{EventReceived, MatchList, MatchSnapshot, MatchStatus, Player, StatEvent, StatusChanged, Team};
 
 /// A message on a match's channel, decoded.

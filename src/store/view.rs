@@ -72,3 +72,54 @@ impl MatchView {
         self.availability = Availability::Denied(status);
     }
 }
+
+/// When a scoreboard's screen-reader announcement is read again after a change: at once after
+/// a quiet spell; otherwise once the interval since the last reading has passed, one reading
+/// waiting at a time (it reads the latest score when it runs). A polite live region that
+/// changed at every event of a flood would queue dozens of stale scores.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SpeechThrottle {
+    every_ms: f64,
+    last: Option<f64>,
+    waiting: bool,
+}
+
+/// What to do about a change.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Speak {
+    /// Read it now.
+    Now,
+    /// Read it after this many milliseconds (then call [`SpeechThrottle::spoken`]).
+    After(f64),
+    /// A reading already waits; it will read this change too.
+    Waiting,
+}
+
+impl SpeechThrottle {
+    pub const fn new(every_ms: f64) -> SpeechThrottle {
+        SpeechThrottle { every_ms, last: None, waiting: false }
+    }
+
+    /// The announced content changed at `now` (ms).
+    pub fn changed(&mut self, now: f64) -> Speak {
+        if self.waiting {
+            return Speak::Waiting;
+        }
+        match self.last {
+            Some(last) if now < last + self.every_ms => {
+                self.waiting = true;
+                Speak::After(last + self.every_ms - now)
+            }
+            _ => {
+                self.last = Some(now);
+                Speak::Now
+            }
+        }
+    }
+
+    /// The waiting reading ran at `now`.
+    pub fn spoken(&mut self, now: f64) {
+        self.waiting = false;
+        self.last = Some(now);
+    }
+}

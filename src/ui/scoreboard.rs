@@ -13,7 +13,7 @@ use leptos::either::Either;
 use leptos::prelude::*;
 
 #[component]
-pub fn Scoreboard(view: RwSignal<MatchView>, badge: RwSignal<Badge>, labels: &'static Labels) -> impl IntoView {
+pub fn Scoreboard(view: RwSignal<MatchView>, badge: RwSignal<Badge>, speak: RwSignal<bool>, labels: &'static Labels) -> impl IntoView {
     view! {
         <section class="cs-board" lang=labels.lang data-status=move || view.with(|v| v.state.status.as_str().to_owned())>
             <header class="cs-head">
@@ -22,7 +22,11 @@ pub fn Scoreboard(view: RwSignal<MatchView>, badge: RwSignal<Badge>, labels: &'s
             </header>
             {move || view.with(|v| body(labels, v))}
             <div class="cs-sr" aria-live="polite" aria-atomic="true">
-                {move || view.with(|v| if v.state.is_known() { format::announcement(labels, &v.state) } else { String::new() })}
+                // Read again when the model says (at most every 2 s), not at every change.
+                {move || {
+                    speak.track();
+                    view.with_untracked(|v| if v.state.is_known() { format::announcement(labels, &v.state) } else { String::new() })
+                }}
             </div>
         </section>
     }
