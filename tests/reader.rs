@@ -24,6 +24,8 @@ const FRAMES: &[&str] = &[
     r#"{"event":"event.received","channel":"private-match.123","data":"{\"match_id\":123}"}"#,
     r#"{"event":"pusher:pong","channel":null,"data":null}"#,
     r#"{"channel":"a","event":"b","extra":[1,{"x":null}],"data":[true,false]}"#,
+    // Found by the fuzzer: a number beyond f64's range in a value the reader only skips.
+    r#"{"event":"rror","data":{"code":5e700,"message":"x"}}"#,
 ];
 
 /// The outcome of decoding `text` as `T` with one reader, as text to compare.
@@ -171,6 +173,8 @@ fn envelope_outcome<C: JsonCodec>(text: &str) -> Result<(String, Option<String>,
 #[test]
 fn frames_and_their_malformed_neighbours_split_as_serde_json_splits_them() {
     let (mut taken, mut refused) = (0, 0);
+    let deep = format!(r#"{{"event":"x","data":{}1{}}}"#, "[".repeat(MAX_DEPTH + 1), "]".repeat(MAX_DEPTH + 1));
+    assert_eq!(Strict::envelope(&deep).unwrap_err().0, "nested too deep", "a difference by design");
     for frame in FRAMES {
         for text in neighbours(frame) {
             let ours = envelope_outcome::<Strict>(&text);
@@ -230,6 +234,18 @@ fn strings_keep_every_escape_and_a_lone_surrogate_becomes_a_replacement_characte
     let t: String = Strict::decode(r#""\/\b\f\n\r\t\u0041\ud800x\udc00\ud83c""#).unwrap();
     assert_eq!(t, "/\u{8}\u{c}\n\r\tA\u{fffd}x\u{fffd}\u{fffd}");
     assert!(Strict::decode::<String>("\"a\u{1}\"").is_err(), "a raw control character in a string");
+}
+
+#[test]
+fn a_number_beyond_f64_is_refused_in_a_frame_and_ignored_in_an_unknown_payload_field() {
+    // As serde_json: a frame is read as a whole value; a payload's unknown field is skipped
+    // with its syntax checked (found by the fuzzers, both ways).
+    let frame = r#"{"event":"x","data":{"code":5e700}}"#;
+    assert_eq!(Strict::envelope(frame).unwrap_err().0, "a number out of range");
+    assert!(SerdeJson::envelope(frame).is_err());
+    let payload = STATUS.replace(r#""match_id":123"#, r#""hom":1E888888,"match_id":123"#);
+    assert_eq!(Strict::decode::<StatusChanged>(&payload).map(|s| s.match_id), Ok(123));
+    assert!(SerdeJson::decode::<StatusChanged>(&payload).is_ok());
 }
 
 #[test]

@@ -10,11 +10,11 @@ use courtside::protocol::{frame, Config, ConnectionState, Engine, Event, JsonCod
 use libfuzzer_sys::fuzz_target;
 
 /// The envelope as both readers split it (`data` that is not a string compared as a value:
-/// the reader keeps its text as written, serde_json writes it again).
-fn split<C: JsonCodec>(line: &str) -> Option<(String, Option<String>, Option<serde_json::Value>)> {
-    let e = C::envelope(line).ok()?;
+/// the reader keeps its text as written, serde_json writes it again); Err holds the error.
+fn split<C: JsonCodec>(line: &str) -> Result<(String, Option<String>, Option<serde_json::Value>), String> {
+    let e = C::envelope(line).map_err(|e| e.0)?;
     let data = e.data.map(|d| serde_json::from_str(&d).unwrap_or(serde_json::Value::String(d)));
-    Some((e.event, e.channel, data))
+    Ok((e.event, e.channel, data))
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -27,9 +27,14 @@ fuzz_target!(|data: &[u8]| {
     engine.connect(0);
     engine.handle_open(0);
     for (i, line) in text.split('\n').enumerate() {
-        // A lone UTF-16 surrogate escape is read as U+FFFD by the reader and refused by serde_json.
-        if !line.to_ascii_lowercase().contains("\\ud") {
-            assert_eq!(split::<StrictJson<RustFloats>>(line), split::<SerdeJson>(line), "the readers split the frame differently");
+        // By design the readers differ on a lone UTF-16 surrogate escape (U+FFFD in the reader,
+        // refused by serde_json) and on nesting beyond the reader's bound (refused by it only).
+        match (split::<StrictJson<RustFloats>>(line), split::<SerdeJson>(line)) {
+            (Ok(a), Ok(b)) => assert_eq!(a, b, "the readers split the frame differently"),
+            (Err(_), Err(_)) => {}
+            (Err(e), Ok(_)) if e.contains("nested too deep") => {}
+            _ if line.to_ascii_lowercase().contains("\\ud") => {}
+            (ours, theirs) => panic!("the readers disagree on the frame: ours {ours:?}, serde_json {theirs:?}"),
         }
         let now = i as u64 * 7_000;
         match line.as_bytes().first() {

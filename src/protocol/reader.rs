@@ -56,7 +56,7 @@ impl<P: ParseFloat> JsonCodec for StrictJson<P> {
 
 /// Read `text` as one `T`, nothing after it.
 pub fn decode<T: DeserializeOwned>(text: &str, float: fn(&str) -> Option<f64>) -> Result<T, JsonError> {
-    let mut r = Reader { text, at: 0, depth: 0, float };
+    let mut r = Reader { text, at: 0, depth: 0, float, whole_values: false };
     T::deserialize(&mut r).and_then(|v| r.end().map(|()| v)).map_err(cut)
 }
 
@@ -79,7 +79,7 @@ fn cut(e: DecodeError) -> JsonError {
 /// Other fields are read and ignored; of a field given twice the last counts, as in a JSON
 /// object read into a map.
 fn envelope(text: &str, float: fn(&str) -> Option<f64>) -> Result<Envelope, DecodeError> {
-    let mut r = Reader { text, at: 0, depth: 0, float };
+    let mut r = Reader { text, at: 0, depth: 0, float, whole_values: true };
     r.ws();
     if r.peek() != Some(b'{') {
         return Err(DecodeError("frame is not a JSON object".into()));
@@ -199,6 +199,8 @@ pub struct Reader<'a> {
     at: usize,
     depth: usize,
     float: fn(&str) -> Option<f64>,
+    /// Values skipped are still read whole: numbers in f64's range (the envelope's rule).
+    whole_values: bool,
 }
 
 impl<'a> Reader<'a> {
@@ -487,7 +489,12 @@ impl<'a> Reader<'a> {
             b'n' => self.literal("null"),
             b't' => self.literal("true"),
             b'f' => self.literal("false"),
-            _ => self.number().map(drop),
+            _ => match self.number()? {
+                // A frame's envelope holds every number to f64's range, as serde_json does when
+                // it reads a frame as a value; a payload's unknown fields are checked for syntax only.
+                n @ (Number::Float(_) | Number::Big(_)) if self.whole_values => self.to_f64(n).map(drop),
+                _ => Ok(()),
+            },
         }
     }
 
