@@ -44,8 +44,11 @@ async fn scoreboard_renders_state_and_announces_scores() {
     let root = container();
     let view = RwSignal::new(MatchView::new(5));
     let badge = RwSignal::new(Badge::Reconnecting);
+    // The model flips `speak` when screen readers should hear the score (at most every 2 s:
+    // store::SpeechThrottle, tested natively); the board reads the announcement then only.
+    let speak = RwSignal::new(false);
     let _handle = leptos::mount::mount_to(root.clone(), move || {
-        view! { <Scoreboard view=view.into() badge=badge.into() speak=RwSignal::new(false) labels=&EN /> }
+        view! { <Scoreboard view=view.into() badge=badge.into() speak=speak labels=&EN /> }
     });
     settle().await;
     assert_eq!(text(&root, ".cs-message"), "Loading the score…");
@@ -55,13 +58,16 @@ async fn scoreboard_renders_state_and_announces_scores() {
     });
     badge.set(Badge::Live);
     settle().await;
+    let live = root.query_selector("[aria-live=polite]").unwrap().expect("a polite live region");
+    assert_eq!(live.text_content().unwrap(), "", "not read again until the model says");
+    speak.update(|b| *b = !*b);
+    settle().await;
     assert_eq!(text(&root, "[data-score=home]"), "45");
     assert_eq!(text(&root, "[data-score=away]"), "42");
     assert_eq!(text(&root, ".cs-status-text"), "Live");
     assert_eq!(text(&root, ".cs-clock"), "Q2 07:23");
     assert_eq!(text(&root, ".cs-last-text"), "3-pointer (HCH)", "player 88 is in no roster: no name, and never #88");
     assert!(root.query_selector(".cs-badge").unwrap().is_none(), "no badge while live");
-    let live = root.query_selector("[aria-live=polite]").unwrap().expect("a polite live region");
     assert_eq!(live.text_content().unwrap(), "Score: Harbor City Herons 45, Mesa Verde Coyotes 42");
     let board = root.query_selector(".cs-board").unwrap().unwrap();
     assert_eq!(board.get_attribute("data-status").as_deref(), Some("in_progress"));
@@ -71,6 +77,11 @@ async fn scoreboard_renders_state_and_announces_scores() {
     });
     badge.set(Badge::Failed("4001: unknown app".into()));
     settle().await;
+    assert_eq!(live.text_content().unwrap(), "Score: Harbor City Herons 45, Mesa Verde Coyotes 42", "the score on screen moves at once, the announcement when told");
+    assert_eq!(text(&root, "[data-score=home]"), "89");
+    speak.update(|b| *b = !*b);
+    settle().await;
+    assert_eq!(live.text_content().unwrap(), "Score: Harbor City Herons 89, Mesa Verde Coyotes 84");
     assert_eq!(text(&root, ".cs-status-text"), "Final");
     assert_eq!(text(&root, ".cs-clock"), "");
     assert_eq!(text(&root, ".cs-badge-failed"), "Live updates stopped: 4001: unknown app");

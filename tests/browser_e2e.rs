@@ -72,11 +72,21 @@ async fn a_pushed_event_reaches_the_scoreboard() {
     })
     .await;
     assert_eq!(shadow_text(&board, ".cs-name").as_deref(), Some("Home Testers"));
+    // Screen readers hear the first score at once...
+    eventually("the first announcement", Duration::from_secs(5), || {
+        shadow_text(&board, "[aria-live=polite]")?.starts_with("Score: Home Testers 2, ").then_some(())
+    })
+    .await;
     // Wait until the channel is subscribed, then push: only the socket can deliver this one.
     let _listener = subscribed(id).await;
     publish(id, 5, 0).await;
     eventually("the pushed score", Duration::from_secs(10), || {
         (shadow_text(&board, "[data-score=home]")? == "5").then_some(())
+    })
+    .await;
+    // ...and the pushed one too, within the 2 s between two readings (MatchModel's throttle).
+    eventually("the pushed score's announcement", Duration::from_secs(5), || {
+        shadow_text(&board, "[aria-live=polite]")?.starts_with("Score: Home Testers 5, ").then_some(())
     })
     .await;
     assert_eq!(shadow_text(&board, "[data-score=away]").as_deref(), Some("0"));
