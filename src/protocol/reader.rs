@@ -624,10 +624,7 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
     fn deserialize_u64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
         match self.integer()? {
             Some((n, false)) => visitor.visit_u64(n),
-            Some((n, true)) => {
-                self.at -= 1 + n.checked_ilog10().unwrap_or(0) as usize + 1; // back to the sign, for the message
-                Err(self.refused(&visitor))
-            }
+            Some((n, true)) => Err(de::Error::invalid_type(de::Unexpected::Signed(-(n as i64)), &visitor)),
             None => Err(self.refused(&visitor)),
         }
     }
