@@ -111,13 +111,17 @@ def check_examples(b, site, gateway, token, screenshot):
     publish(gateway, token, 123, 0, 0)
     b.go(f"{site}echo-api.html")
     b.wait("return document.readyState === 'complete'", "the page")
-    # Publish until the examples have subscribed and show it (nothing on the page says when).
+    # Publish until both examples have subscribed and show it (nothing on the page says when; the
+    # two channels are authorised and subscribed independently, so one may show a score the other
+    # missed: wait for the same publication on both).
     score = None
     for home in range(2, 40, 2):
         publish(gateway, token, 123, home, 1)
         try:
-            score = b.wait(f"return document.getElementById('score').textContent === '{home} : 1' && '{home} : 1'",
-                           "the pushed score", timeout=2)
+            score = b.wait(f"""const li = document.querySelector('#ticker li[data-match="123"]');
+                return document.getElementById('score').textContent === '{home} : 1' && li
+                    && li.textContent.includes('{home}:1') && '{home} : 1'""",
+                           "the pushed score on both channels", timeout=2)
             break
         except AssertionError:
             continue
