@@ -78,21 +78,31 @@ if re.search(r'(?i)intounderlying', js):
     sys.exit("the glue still names the wasm-streams classes")
 ident = re.compile(r'^[A-Za-z_$][A-Za-z0-9_$]*$')
 modules = {m for m, _, _ in mapping["imports"]}
-if modules != {"./courtside_bg.js"}:
+snippets = modules - {"./courtside_bg.js"}
+if "./courtside_bg.js" not in modules or any(not m.startswith("./snippets/") for m in snippets):
     sys.exit(f"unexpected import modules {modules}")
-# binaryen gives every import module the name "a".
+# binaryen gives every import module the name "a": the glue's object for it, `import0`, also
+# gets the snippets' functions the wasm imports directly (under their new names).
 old = '"./courtside_bg.js": import0,'
 if js.count(old) != 1:
     sys.exit("the glue's import object changed shape")
 js = js.replace(old, 'a: import0,')
+direct = []
+for m in sorted(snippets):
+    alias = re.search(r'import \* as (import\d+) from "' + re.escape(m) + '"', js)
+    line = f'"{m}": {alias.group(1)},' if alias else None
+    if not alias or js.count(line) != 1:
+        sys.exit(f"the glue's import of {m} changed shape")
+    js = re.sub(r'\s*' + re.escape(line), '', js)
+    direct += [f"        {json.dumps(new)}: {alias.group(1)}.{name},\n" for mod, name, new in mapping["imports"] if mod == m]
 # The import object: each entry starts at 8 spaces (`name: function…`) and runs to the next.
 start = js.index("    const import0 = {\n") + len("    const import0 = {\n")
 end = js.index("\n    };\n", start) + 1
 entries = re.split(r'(?m)^(?=        [A-Za-z_$][\w$]*: )', js[start:end])
 if entries[0] != "" or entries[1].strip() != "__proto__: null,":
     sys.exit("the glue's import object changed shape")
-renamed = {name: new for _, name, new in mapping["imports"]}
-kept = [entries[1]]
+renamed = {name: new for mod, name, new in mapping["imports"] if mod == "./courtside_bg.js"}
+kept = [entries[1]] + direct
 for e in entries[2:]:
     name = re.match(r'\s+([\w$]+): ', e).group(1)
     if name in renamed:  # the others were optimised away with the code that called them

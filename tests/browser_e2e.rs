@@ -179,28 +179,49 @@ async fn the_ticker_and_the_competition_show_the_leagues_live_games() {
 }
 
 #[wasm_bindgen_test]
-async fn a_scoreboard_dispatches_score_events_to_the_host_page() {
+async fn a_scoreboard_dispatches_its_events_to_the_host_page() {
     use wasm_bindgen::closure::Closure;
     setup();
     let id = random_match_id();
     publish(id, 1, 0).await;
-    let board = mount("courtside-scoreboard", &[("match", &id.to_string())]);
-    let seen = std::rc::Rc::new(std::cell::RefCell::new(Vec::<(f64, f64)>::new()));
+    // Every event the host page can hear, as "name detail-json", heard on the document (they
+    // bubble out of the element).
+    let seen = std::rc::Rc::new(std::cell::RefCell::new(Vec::<String>::new()));
     let sink = seen.clone();
-    let on_score = Closure::<dyn FnMut(web_sys::CustomEvent)>::new(move |e: web_sys::CustomEvent| {
-        let d = e.detail();
-        let get = |k: &str| js_sys::Reflect::get(&d, &k.into()).ok().and_then(|v| v.as_f64()).unwrap_or(-1.0);
-        assert_eq!(get("matchId"), id as f64);
-        sink.borrow_mut().push((get("home"), get("away")));
+    let on_event = Closure::<dyn FnMut(web_sys::CustomEvent)>::new(move |e: web_sys::CustomEvent| {
+        let detail = js_sys::JSON::stringify(&e.detail()).ok().and_then(|s| s.as_string()).unwrap_or_default();
+        sink.borrow_mut().push(format!("{} {detail}", e.type_()));
     });
-    // Listen on the document: the event bubbles out of the element.
-    document().add_event_listener_with_callback("courtside:score", on_score.as_ref().unchecked_ref()).unwrap();
-    eventually("live", Duration::from_secs(20), || (board.get_attribute("data-connection")? == "live").then_some(())).await;
-    eventually("the first score event", Duration::from_secs(20), || seen.borrow().first().copied()).await;
+    let names = ["courtside:score", "courtside:status", "courtside:synced", "courtside:connection"];
+    for name in names {
+        document().add_event_listener_with_callback(name, on_event.as_ref().unchecked_ref()).unwrap();
+    }
+    let board = mount("courtside-scoreboard", &[("match", &id.to_string())]);
+    let has = |entry: String| {
+        let seen = seen.clone();
+        move || seen.borrow().contains(&entry).then_some(())
+    };
+    eventually("connection live", Duration::from_secs(20), has(r#"courtside:connection {"state":"live"}"#.into())).await;
+    assert_eq!(board.get_attribute("data-connection").as_deref(), Some("live"));
+    eventually("synced", Duration::from_secs(20), has(format!(r#"courtside:synced {{"matchId":{id}}}"#))).await;
+    eventually("the first score", Duration::from_secs(20), has(format!(r#"courtside:score {{"matchId":{id},"home":1,"away":0}}"#))).await;
     let _listener = subscribed(id).await;
     publish(id, 4, 0).await;
-    eventually("the pushed score event", Duration::from_secs(10), || seen.borrow().contains(&(4.0, 0.0)).then_some(())).await;
-    document().remove_event_listener_with_callback("courtside:score", on_score.as_ref().unchecked_ref()).unwrap();
+    eventually("the pushed score", Duration::from_secs(10), has(format!(r#"courtside:score {{"matchId":{id},"home":4,"away":0}}"#))).await;
+    let body = format!(r#"{{"match_id":{id},"status":"finished"}}"#);
+    demo_publish(GATEWAY, DEMO_TOKEN, &body).await;
+    eventually(
+        "the status",
+        Duration::from_secs(10),
+        has(format!(r#"courtside:status {{"matchId":{id},"status":"finished","previous":"in_progress"}}"#)),
+    )
+    .await;
+    // Each score once: no event for a change that did not happen.
+    let scores = seen.borrow().iter().filter(|e| e.starts_with("courtside:score")).count();
+    assert_eq!(scores, 2, "{:?}", seen.borrow());
+    for name in names {
+        document().remove_event_listener_with_callback(name, on_event.as_ref().unchecked_ref()).unwrap();
+    }
     board.remove();
 }
 

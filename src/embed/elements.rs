@@ -4,43 +4,11 @@
 use super::mounts::mount;
 use super::page::configure;
 use super::settings::Settings;
+use crate::js::define_elements;
 use wasm_bindgen::prelude::*;
 
 // style/widget.css, minified by build.rs.
 const STYLE: &str = include_str!(concat!(env!("OUT_DIR"), "/widget.min.css"));
-
-#[wasm_bindgen(inline_js = r#"
-export function define_elements(mount, css) {
-  let sheet = null;
-  try { sheet = new CSSStyleSheet(); sheet.replaceSync(css); } catch (e) { sheet = null; }
-  const define = (name) => {
-    if (customElements.get(name)) return;
-    customElements.define(name, class extends HTMLElement {
-      static get observedAttributes() { return ['match', 'competition', 'lang', 'interval', 'leave-after']; }
-      connectedCallback() { this._mount(); }
-      disconnectedCallback() { this._unmount(); }
-      attributeChangedCallback() { if (this._h) { this._unmount(); this._mount(); } }
-      _mount() {
-        if (this._h || !this.isConnected) return;
-        let root = this.shadowRoot;
-        if (!root) {
-          root = this.attachShadow({ mode: 'open' });
-          if (sheet) { root.adoptedStyleSheets = [sheet]; }
-          else { const s = document.createElement('style'); s.textContent = css; root.appendChild(s); }
-        }
-        this._h = mount(name, this, root);
-      }
-      _unmount() { const h = this._h; this._h = null; if (h) h.free(); }
-    });
-  };
-  define('courtside-scoreboard');
-  define('courtside-ticker');
-  define('courtside-competition');
-}
-"#)]
-extern "C" {
-    fn define_elements(mount: &js_sys::Function, css: &str);
-}
 
 /// `host: self`: the socket goes through the page's own origin (a reverse proxy, or the dev
 /// server).
