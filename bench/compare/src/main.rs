@@ -202,6 +202,7 @@ async fn latency() {
     let theirs: Vec<String> = env("BENCH_THEIRS").split(',').map(|f| format!("{site}/{f}")).collect();
     let http = reqwest::Client::new();
     let (mut c_runs, mut r_runs) = (vec![], vec![]);
+    let mut clocks = [Value::Null, Value::Null];
     for round in 0..rounds {
         let id = 990_000 + (std::process::id() as u64 % 1000) * 10 + round;
         demo_publish(&http, id, 0).await;
@@ -215,6 +216,19 @@ async fn latency() {
             let paint = wait_js(&c, "return window.__bench && window.__bench.firstPaint", "first paint", Duration::from_secs(30)).await;
             cold[i] = paint.as_f64().unwrap_or(f64::NAN);
             wait_js(&c, "return window.__ready === true", "subscription", Duration::from_secs(30)).await;
+            if round == 0 {
+                // The page's clock: the smallest step performance.now() takes (100 µs unless
+                // the page is cross-origin isolated; bench/compare.sh serves it isolated).
+                let clock = c
+                    .execute("let s = Infinity, a = performance.now(); for (let k = 0; k < 200000 && s > 0.001; k++) \
+                              { const b = performance.now(); if (b > a) { s = Math.min(s, b - a); a = b; } } \
+                              return [self.crossOriginIsolated, s * 1000];", vec![])
+                    .await
+                    .unwrap_or(Value::Null);
+                println!("clock of the {} page: cross-origin isolated {}, performance.now() steps of {:.1} µs",
+                         pages[i].0, clock[0], clock[1].as_f64().unwrap_or(f64::NAN));
+                clocks[i] = clock;
+            }
             clients[i] = Some(c);
         }
         let mut tick = tokio::time::interval(Duration::from_micros(1_000_000 / rate));
@@ -293,6 +307,7 @@ async fn latency() {
         "size": { "courtside": { "raw": so.raw, "gzip": so.gzip, "brotli": so.brotli, "files": ours },
                   "reference": { "raw": st.raw, "gzip": st.gzip, "brotli": st.brotli, "files": theirs } },
         "courtside": cs, "reference": rs, "rounds_with_losses": with_losses,
+        "clock": { "courtside": clocks[0], "reference": clocks[1] },
     });
     let path = env("BENCH_JSON");
     std::fs::write(&path, serde_json::to_string_pretty(&out).unwrap_or_default()).expect("write results");
