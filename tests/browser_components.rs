@@ -307,3 +307,51 @@ async fn ticker_with_no_games_and_with_three_hundred() {
     assert_eq!(text(&root, ".cs-position"), "1 of 300");
     root.remove();
 }
+
+#[wasm_bindgen_test]
+async fn the_view_changes_only_when_what_it_shows_does() {
+    use courtside::client::FeedUpdate;
+    use courtside::store::MatchMessage;
+    use courtside::ui::MatchModel;
+    let owner = Owner::new();
+    let model = MatchModel::new(&owner, 7, None);
+    // How often anything rendering the view would run again.
+    let runs = std::rc::Rc::new(std::cell::Cell::new(0u32));
+    let counter = runs.clone();
+    owner.with(|| {
+        Effect::new(move |_| {
+            model.view.track();
+            counter.set(counter.get() + 1);
+        })
+    });
+    settle().await;
+    let first = runs.get();
+    let push = || -> courtside::store::EventReceived {
+        decode(r#"{"match_id":7,"home_score":2,"away_score":0,"current_period":2,"current_clock":"07:03","status":"in_progress",
+        "event":{"id":41,"client_id":"7b2b","type":"2pt_made","team_id":16,"player_id":88,"period":2,"clock":"07:03","x":40.5,"y":18.2,"event_at":"2026-04-13T20:15:50+00:00"}}"#)
+    };
+    let step = |u: FeedUpdate| {
+        model.apply(u, None);
+    };
+    step(FeedUpdate::Snapshot(snapshot(7, 0, 0, "in_progress")));
+    settle().await;
+    assert_eq!(runs.get(), first + 1, "a snapshot that shows the match");
+    step(FeedUpdate::Message(MatchMessage::Event(push())));
+    settle().await;
+    assert_eq!(runs.get(), first + 2, "a new event");
+    step(FeedUpdate::Message(MatchMessage::Event(push())));
+    step(FeedUpdate::Trouble("a passing failure".into()));
+    step(FeedUpdate::Undecodable { match_id: Some(7) });
+    step(FeedUpdate::Delayed(false));
+    step(FeedUpdate::Snapshot(snapshot(8, 1, 1, "in_progress")));
+    settle().await;
+    assert_eq!(runs.get(), first + 2, "the same event again, a failure, a bad push, no delay, another match's snapshot");
+    step(FeedUpdate::Delayed(true));
+    settle().await;
+    assert_eq!(runs.get(), first + 3, "the relay's outage is shown");
+    step(FeedUpdate::UnknownMatch); // the match is known by now: nothing to show
+    step(FeedUpdate::Denied { status: 403 });
+    settle().await;
+    assert_eq!(runs.get(), first + 4, "a refusal is shown");
+    assert_eq!(model.view.get_untracked().state.home_score, 2);
+}

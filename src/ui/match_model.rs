@@ -7,7 +7,7 @@ use super::badge::watch_badge;
 use super::host_events::{self, Scoreline};
 use crate::client::connection::StateListener;
 use crate::client::{follow_match, Connection, FeedUpdate, MatchFeed};
-use crate::store::{Badge, MatchView, Speak, SpeechThrottle};
+use crate::store::{Applied, Badge, MatchView, Speak, SpeechThrottle};
 use leptos::prelude::*;
 use std::cell::Cell;
 use std::rc::Rc;
@@ -82,28 +82,35 @@ impl MatchModel {
     /// One update from the feed: into the view, then to the host page what it changed.
     /// Returns whether what screen readers hear changed (the scores, or the match became known).
     pub fn apply(&self, u: FeedUpdate, host: Option<&HtmlElement>) -> bool {
-        let before = self.view.try_with_untracked(|v| (Scoreline::of(&v.state), v.state.is_known()));
         let synced = matches!(u, FeedUpdate::Snapshot(_));
-        self.view.try_update(|v| match u {
-            FeedUpdate::Snapshot(s) => {
-                v.apply_snapshot(&s);
-            }
-            FeedUpdate::Message(msg) => {
-                v.apply_message(&msg);
-            }
-            FeedUpdate::UnknownMatch => v.mark_unknown(),
-            FeedUpdate::Denied { status } => v.mark_denied(status),
-            FeedUpdate::Trouble(why) => web_sys::console::warn_1(&format!("courtside: {why}").into()),
-            // The feed answers a bad push itself, with a fresh snapshot.
-            FeedUpdate::Undecodable { .. } => {}
-            FeedUpdate::Delayed(d) => v.state.delayed = d,
-        });
-        let after = self.view.try_with_untracked(|v| (Scoreline::of(&v.state), v.state.is_known()));
-        let spoken = match (&before, &after) {
-            (Some((b, was_known)), Some((a, known))) => *known && (!was_known || b.home != a.home || b.away != a.away),
-            _ => false,
+        // The view's effects run only when what it shows changed: not for a duplicate, a stale
+        // snapshot or a message for the console.
+        let Some((before, was_known, after, known)) = self.view.try_maybe_update(|v| {
+            let (before, was_known, was) = (Scoreline::of(&v.state), v.state.is_known(), v.availability);
+            let changed = match u {
+                FeedUpdate::Snapshot(s) => v.apply_snapshot(&s) == Applied::Changed,
+                FeedUpdate::Message(msg) => v.apply_message(&msg) == Applied::Changed,
+                FeedUpdate::UnknownMatch => {
+                    v.mark_unknown();
+                    false
+                }
+                FeedUpdate::Denied { status } => {
+                    v.mark_denied(status);
+                    false
+                }
+                FeedUpdate::Trouble(why) => {
+                    web_sys::console::warn_1(&format!("courtside: {why}").into());
+                    false
+                }
+                // The feed answers a bad push itself, with a fresh snapshot.
+                FeedUpdate::Undecodable { .. } => false,
+                FeedUpdate::Delayed(d) => std::mem::replace(&mut v.state.delayed, d) != d,
+            };
+            (changed || v.availability != was, (before, was_known, Scoreline::of(&v.state), v.state.is_known()))
+        }) else {
+            return false;
         };
-        if let (Some(host), Some((before, _)), Some((after, known))) = (host, before, after) {
+        if let Some(host) = host {
             if known {
                 host_events::changes(host, self.match_id, &before, &after);
             }
@@ -111,6 +118,7 @@ impl MatchModel {
                 host_events::synced(host, self.match_id);
             }
         }
+        let spoken = known && (!was_known || before.home != after.home || before.away != after.away);
         spoken
     }
 }
