@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # courtside against pusher-js 8.6.0 + laravel-echo 2.5.0 (from .tools/node_modules, where
 # scripts/bootstrap.sh installs them for the JS API's parity test too), driven in headless
-# Chromium by bench/compare (fantoccini, WebDriver). Four parts, each run in rounds, each printing
+# Chromium by bench/compare (fantoccini, WebDriver). Five parts, each run in rounds, each printing
 # for every metric and both sides the median over the rounds and the range (min–max), naming the
 # rounds that lost events and how (they stay in the figures), and writing JSON with every
-# round's figures under bench/results/ (BENCH_PARTS picks some, default all four):
+# round's figures under bench/results/ (BENCH_PARTS picks some, default all five):
 #   latency     sizes, event→DOM latency, cold start, lost events, long tasks (both pages,
 #               interleaved rounds; BENCH_EVENTS 2000, BENCH_RATE 50/s, BENCH_ROUNDS 3)
 #   throughput  300 games into one ticker at 5,000 events/s for 30 s (BENCH_GAMES, BENCH_TP_RATE,
@@ -22,6 +22,9 @@
 #   recovery    sockudo killed and restarted under 100 readers of each library, each its own
 #               socket (BENCH_READERS, BENCH_RECOVERY_ROUNDS 3): time until all are back, spread
 #               of the reconnect attempts
+#   hostpage    the host page's LCP, TBT and CLS with and without the widget, below and above the
+#               fold (bench/hostpage.sh on the same widget build, its own servers and ports;
+#               BENCH_HP_* as there; about 8 minutes)
 #   profile     (only when asked for: BENCH_PARTS=profile) Chromium's sampling profiler on both
 #               sides, the scoreboard page (BENCH_PROFILE_EVENTS 1000 at BENCH_PROFILE_RATE 100/s)
 #               and the ticker page (BENCH_PROFILE_SECONDS 10 at BENCH_TP_RATE): time by kind and
@@ -30,7 +33,7 @@
 # Every event the benchmark sends goes through the demo league (POST /demo/publish, batches in
 # throughput and memory), so the snapshots serve it too and a lost event can be told from a
 # recovered one; the league keeps BENCH_GAMES + 1000 hand-made matches (COURTSIDE_DEMO_MAX_MANUAL).
-# Not part of the test command: a full run takes about 40 minutes (memory's three rounds, 28).
+# Not part of the test command: a full run takes about 50 minutes (memory's three rounds, 28).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 cd "$ROOT"
@@ -59,7 +62,7 @@ fi
 say "the widget measured: $widget (built $(date -u -r "$widget/courtside_bg.wasm" +%Y-%m-%dT%H:%M:%SZ))"
 (cd bench/compare && CARGO_TARGET_DIR="$ROOT/target/compare" cargo build -q --release)
 
-PARTS=${BENCH_PARTS:-latency throughput memory recovery}
+PARTS=${BENCH_PARTS:-latency throughput memory recovery hostpage}
 wants() { [[ " $PARTS " == *" $1 "* ]]; }
 cleanup() { stop_bg "compare-driver"; stop_bg "page-$PAGE_PORT"; stop_bg "gateway-$GATEWAY_PORT"; stop_bg "sockudo-$SOCKUDO_PORT"; }
 trap cleanup EXIT
@@ -112,4 +115,8 @@ if wants recovery; then
   say "recovery: sockudo killed and restarted under ${BENCH_READERS:-100} readers of each library, ${BENCH_RECOVERY_ROUNDS:-3} rounds per set-up"
   restart="source '$ROOT/scripts/lib.sh'; kill -9 \$(cat '$RUN_DIR/sockudo-$SOCKUDO_PORT.pid'); rm -f '$RUN_DIR/sockudo-$SOCKUDO_PORT.pid'; while port_open $SOCKUDO_PORT; do sleep 0.02; done; start_sockudo $SOCKUDO_PORT"
   BENCH_MODE=recovery BENCH_RESTART="$restart" BENCH_RECOVERY_URL="http://127.0.0.1:$PAGE_PORT/recovery.html" "$driver"
+fi
+if wants hostpage; then
+  say "host page: LCP, TBT and CLS of an article with and without the widget (bench/hostpage.sh)"
+  "$ROOT/bench/hostpage.sh" "$widget"
 fi
