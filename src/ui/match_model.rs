@@ -118,7 +118,6 @@ impl MatchModel {
                 host_events::synced(host, self.match_id);
             }
         }
-        let spoken = known && (!was_known || before.home != after.home || before.away != after.away);
-        spoken
+        known && (!was_known || before.home != after.home || before.away != after.away)
     }
 }
