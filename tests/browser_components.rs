@@ -3,8 +3,9 @@
 
 use courtside::store::{Badge, MatchSnapshot, MatchState, MatchView};
 use courtside::ui::labels::{DE, EN};
-use courtside::ui::ticker::Cards;
-use courtside::ui::{CarouselState, GamesView, Scoreboard, Ticker};
+use courtside::ui::{CardList, CarouselState, GamesView, Scoreboard, SharedCards, Ticker};
+use std::cell::RefCell;
+use std::rc::Rc;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -236,19 +237,19 @@ async fn a_relay_outage_is_shown_until_it_is_over() {
     root.remove();
 }
 
-fn games(n: u64) -> (RwSignal<Vec<u64>>, StoredValue<Cards>) {
-    let ids: Vec<u64> = (1..=n).collect();
-    let cards = ids.iter().map(|id| (*id, RwSignal::new(MatchState::from_snapshot(&snapshot(*id, 10 + *id as u32, 3, "in_progress"))))).collect();
-    (RwSignal::new(ids), StoredValue::new(cards))
+fn game(id: u64) -> MatchState {
+    MatchState::from_snapshot(&snapshot(id, 10 + id as u32, 3, "in_progress"))
 }
 
-fn mount_ticker(n: u64) -> (web_sys::HtmlElement, CarouselState, StoredValue<Cards>) {
+fn mount_ticker(n: u64) -> (web_sys::HtmlElement, CarouselState, SharedCards) {
     let root = container();
-    let (ids, cards) = games(n);
+    let cards = Rc::new(RefCell::new(CardList::new(&EN)));
+    cards.borrow_mut().show(&(1..=n).map(game).collect::<Vec<_>>());
     let carousel = CarouselState { index: RwSignal::new(0), hovered: RwSignal::new(false), focused: RwSignal::new(false) };
-    let view_games = GamesView { ids: ids.into(), cards, any: RwSignal::new(n > 0) };
+    let view_games = GamesView { count: RwSignal::new(n as usize), any: RwSignal::new(n > 0) };
+    let shared = cards.clone();
     let handle = leptos::mount::mount_to(root.clone(), move || {
-        view! { <Ticker games=view_games carousel=carousel badge=RwSignal::new(Badge::Live) labels=&EN /> }
+        view! { <Ticker games=view_games cards=shared carousel=carousel badge=RwSignal::new(Badge::Live) labels=&EN /> }
     });
     std::mem::forget(handle);
     (root, carousel, cards)
@@ -286,12 +287,99 @@ async fn ticker_is_a_keyboard_carousel_with_buttons() {
     assert_eq!(carousel.index.get_untracked(), 2);
     // A game updates in place: same card element, new score.
     let card = root.query_selector("[data-match='2']").unwrap().unwrap();
-    cards.with_value(|c| c.get(&2).expect("game 2").update(|m| m.home_score = 99));
-    settle().await;
+    let mut two = game(2);
+    two.home_score = 99;
+    cards.borrow_mut().patch(&two);
     let again = root.query_selector("[data-match='2']").unwrap().unwrap();
     assert!(card.is_same_node(Some(&again)), "the card was updated, not rebuilt");
     assert!(again.text_content().unwrap().contains("99"));
     root.remove();
+}
+
+/// What the page was told to change since the last call: (texts and attributes written,
+/// nodes added), from a `MutationObserver`'s records taken synchronously.
+fn writes(observer: &web_sys::MutationObserver) -> (u32, u32) {
+    let (mut written, mut added) = (0, 0);
+    for r in observer.take_records().iter() {
+        let r: web_sys::MutationRecord = r.unchecked_into();
+        match r.type_().as_str() {
+            "childList" if r.added_nodes().length() > 0 && r.added_nodes().item(0).is_some_and(|n| n.node_name() == "ARTICLE") => {
+                added += r.added_nodes().length()
+            }
+            "childList" if r.removed_nodes().length() > 0 && r.removed_nodes().item(0).is_some_and(|n| n.node_name() == "ARTICLE") => {}
+            _ => written += 1,
+        }
+    }
+    (written, added)
+}
+
+fn match_ids(root: &web_sys::Element) -> Vec<String> {
+    let cards = root.query_selector_all(".cs-card").unwrap();
+    (0..cards.length()).map(|i| cards.item(i).unwrap().unchecked_into::<web_sys::Element>().get_attribute("data-match").unwrap()).collect()
+}
+
+#[wasm_bindgen_test]
+fn cards_are_keyed_patched_in_place_and_moved_only_when_out_of_place() {
+    let root = container();
+    let mut list = CardList::new(&EN);
+    list.attach(root.clone().into());
+    list.show(&[game(1), game(2), game(3)]);
+    assert_eq!(match_ids(&root), ["1", "2", "3"]);
+    let card = |id: u64| root.query_selector(&format!("[data-match='{id}']")).unwrap().unwrap();
+    let two = card(2);
+    assert_eq!(two.get_attribute("data-status").as_deref(), Some("in_progress"));
+    assert_eq!(text(&two, ".cs-card-status-text"), "Live · Q2 07:23");
+    assert_eq!(text(&two, ".cs-card-team .cs-code"), "HCH");
+    assert_eq!(text(&two, ".cs-card-score"), "12");
+    assert_eq!(two.query_selector(".cs-code").unwrap().unwrap().get_attribute("title").as_deref(), Some("Harbor City Herons"));
+
+    let observer = web_sys::MutationObserver::new(&js_sys::Function::new_no_args("")).unwrap();
+    let init = web_sys::MutationObserverInit::new();
+    init.set_subtree(true);
+    init.set_child_list(true);
+    init.set_attributes(true);
+    init.set_character_data(true);
+    observer.observe_with_options(&root, &init).unwrap();
+
+    list.patch(&game(2));
+    assert_eq!(writes(&observer), (0, 0), "the game as shown: nothing written");
+    let mut g = game(2);
+    g.home_score = 15;
+    list.patch(&g);
+    assert_eq!(writes(&observer), (1, 0), "a new score: one text written");
+    assert_eq!(text(&card(2), ".cs-card-score"), "15");
+    assert!(card(2).is_same_node(Some(&two)), "patched, not rebuilt");
+    g.delayed = true;
+    list.patch(&g);
+    assert_eq!(text(&card(2), ".cs-stale"), "Updates delayed");
+    g.delayed = false;
+    list.patch(&g);
+    assert!(card(2).query_selector(".cs-stale").unwrap().is_none());
+    writes(&observer);
+
+    // New order: one card moves; none is rebuilt, none is patched.
+    let (one, three) = (card(1), card(3));
+    list.show(&[game(3), game(1), g.clone()]);
+    assert_eq!(match_ids(&root), ["3", "1", "2"]);
+    assert_eq!(writes(&observer), (0, 1), "one card moved, nothing written");
+    assert!(card(1).is_same_node(Some(&one)) && card(3).is_same_node(Some(&three)) && card(2).is_same_node(Some(&two)));
+    // A game leaves: its card goes, no other moves; a game joins at the end: one card added.
+    list.show(&[game(3), g.clone()]);
+    assert_eq!(match_ids(&root), ["3", "2"]);
+    assert_eq!(writes(&observer), (0, 0), "a card removed, no other moved");
+    list.show(&[game(3), g.clone(), game(4)]);
+    assert_eq!(match_ids(&root), ["3", "2", "4"]);
+    assert_eq!(writes(&observer), (0, 1));
+    assert_eq!(list.ids(), [3, 2, 4]);
+    observer.disconnect();
+
+    // The view builds the list's element again (after it showed no games): the cards follow.
+    let other = container();
+    list.attach(other.clone().into());
+    assert_eq!(match_ids(&other), ["3", "2", "4"]);
+    assert!(match_ids(&root).is_empty());
+    root.remove();
+    other.remove();
 }
 
 #[wasm_bindgen_test]

@@ -80,7 +80,7 @@ pub fn bind_games(
     periods: Option<u32>,
 ) {
     let owner = Owner::new();
-    let model = GamesModel::new(&owner, scope, periods, host);
+    let model = GamesModel::new(&owner, scope, periods, host, labels);
     let (feed, watcher) = model.follow(conn);
     m.games = Some(feed);
     m.watcher = Some(watcher);
@@ -92,16 +92,16 @@ pub fn bind_games(
         let advancing = model.clone();
         m.timers.extend(Interval::every(interval_s as i32 * 1000, move || advancing.advance()));
     }
-    let GamesModel { games, carousel, badge, .. } = model;
+    let GamesModel { games, cards, carousel, badge, .. } = model;
     let container = m.container();
     // Each kind mounted as its own type (no `AnyView`): the handle is boxed either way.
     m.handle = Some(owner.with(|| -> Box<dyn Any> {
         match scope {
             ListScope::Live => Box::new(leptos::mount::mount_to(container, move || {
-                view! { <Ticker games=games carousel=carousel badge=badge labels=labels /> }
+                view! { <Ticker games=games cards=cards.clone() carousel=carousel badge=badge labels=labels /> }
             })),
             ListScope::Competition(c) => Box::new(leptos::mount::mount_to(container, move || {
-                view! { <CompetitionGrid games=games badge=badge labels=labels competition=c /> }
+                view! { <CompetitionGrid games=games cards=cards.clone() badge=badge labels=labels competition=c /> }
             })),
         }
     }));

@@ -1,10 +1,12 @@
-//! The ticker's and the competition grid's view model: the pure `GameList`, copied into one
-//! signal per card once per animation frame (within a budget under a flood), the carousel,
+//! The ticker's and the competition grid's view model: the pure `GameList`, shown on its
+//! cards once per animation frame (within a budget under a flood), the carousel,
 //! the connection badge, and the host-page events a push causes.
 
 use super::badge::watch_badge;
 use super::host_events::{self, Scoreline};
-use super::ticker::{Cards, CarouselState, GamesView};
+use super::game_card::CardList;
+use super::labels::Labels;
+use super::ticker::{CarouselState, GamesView, SharedCards};
 use crate::client::connection::{self, StateListener};
 use crate::client::{follow_games, Connection, GamesFeed, GamesUpdate};
 use crate::store::{Badge, GameList, ListChange, ListScope};
@@ -15,13 +17,11 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
 
-/// How many ticker cards one animation frame may patch, adapted to what patching cost: the
-/// signals are set in the flush, but the DOM work happens in the effects that run right after
-/// it, so the cost is read from a task queued behind them. Aims at 4–8 ms a frame, leaving
-/// the rest of the frame to the page and the incoming messages.
+/// How many ticker cards one animation frame may patch, adapted to what patching cost (the
+/// patches are synchronous: the cost is read right after them). Aims at 4–8 ms a frame,
+/// leaving the rest of the frame to the page and the incoming messages.
 struct FrameBudget {
     cards: Cell<usize>,
-    started: Cell<f64>,
 }
 
 impl FrameBudget {
@@ -29,7 +29,7 @@ impl FrameBudget {
     const MAX: usize = 4096;
 
     fn new() -> Self {
-        FrameBudget { cards: Cell::new(64), started: Cell::new(0.0) }
+        FrameBudget { cards: Cell::new(64) }
     }
 
     fn cards(&self) -> usize {
@@ -40,25 +40,17 @@ impl FrameBudget {
         web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
     }
 
-    fn start(&self) {
-        self.started.set(Self::now());
-    }
-
-    /// Queues the measurement behind the effects the flush woke; `saturated`: cards were left over.
-    fn measure(self: &Rc<Self>, saturated: bool) {
-        let me = self.clone();
-        wasm_bindgen_futures::spawn_local(async move {
-            let cost = Self::now() - me.started.get();
-            let n = me.cards.get();
-            let next = if cost > 8.0 {
-                (n * 3 / 4).max(Self::MIN)
-            } else if cost < 4.0 && saturated {
-                (n + n / 4 + 1).min(Self::MAX)
-            } else {
-                n
-            };
-            me.cards.set(next);
-        });
+    /// Patching took `cost` ms; `saturated`: cards were left over for the next frame.
+    fn record(&self, cost: f64, saturated: bool) {
+        let n = self.cards.get();
+        let next = if cost > 8.0 {
+            (n * 3 / 4).max(Self::MIN)
+        } else if cost < 4.0 && saturated {
+            (n + n / 4 + 1).min(Self::MAX)
+        } else {
+            n
+        };
+        self.cards.set(next);
     }
 }
 
@@ -87,14 +79,13 @@ impl PendingCards {
     }
 }
 
-/// The list and what waits to be copied from it into the signals.
+/// The list and what waits to be shown of it.
 struct Frames {
     list: RefCell<GameList>,
     pending: RefCell<PendingCards>,
-    budget: Rc<FrameBudget>,
+    budget: FrameBudget,
     games: GamesView,
-    /// Owns the signals, the cards' included (made in a frame, outside any owner).
-    owner: Owner,
+    cards: SharedCards,
     host: Option<HtmlElement>,
 }
 
@@ -121,55 +112,42 @@ impl Frames {
         }
     }
 
-    /// Copy the pure list into the signals: one card's signal for an in-place change, the id
-    /// list (and new or dropped cards) only when membership changes. A game updated ten times
-    /// within a frame is patched once; a hidden page does no DOM work.
+    /// Show the pure list: one card patched for an in-place change, cards added, removed or
+    /// moved only when membership changes. A game updated ten times within a frame is patched
+    /// once; a hidden page does no DOM work.
     fn flush(self: &Rc<Self>) {
-        let GamesView { ids, cards, any } = self.games;
+        let GamesView { count, any } = self.games;
         let mut p = std::mem::take(&mut *self.pending.borrow_mut());
         let list = self.list.borrow();
-        if p.all || p.membership {
-            cards.try_update_value(|c| {
-                c.retain(|id, sig| {
-                    let keep = list.get(*id).is_some();
-                    if !keep {
-                        sig.dispose();
-                    }
-                    keep
-                });
-                for g in &list.matches {
-                    match c.get(&g.state.id) {
-                        Some(sig) => {
-                            if sig.try_with_untracked(|s| *s != g.state).unwrap_or(false) {
-                                sig.try_set(g.state.clone());
-                            }
-                        }
-                        None => {
-                            let sig = self.owner.with(|| RwSignal::new(g.state.clone()));
-                            c.insert(g.state.id, sig);
-                        }
-                    }
+        let mut cards = self.cards.borrow_mut();
+        // How many cards are shown of how many games, when membership changed.
+        let mut membership = None;
+        if p.membership {
+            // New cards are built a frame's worth at a time: a first list of 300 games built
+            // in one frame was a long task (50–70 ms). The list shown is a prefix of the
+            // list's order, longer by up to NEW_CARDS_PER_FRAME each frame until it is whole.
+            let all = list.ids();
+            let shown = all.len().min(cards.len() + NEW_CARDS_PER_FRAME);
+            cards.show(all[..shown].iter().filter_map(|id| list.get(*id)).map(|g| &g.state));
+            membership = Some((shown, all.len()));
+            if all.len() > shown {
+                let mut next = self.pending.borrow_mut();
+                next.membership = true;
+                if next.needs_frame() {
+                    request_frame(self.clone());
                 }
-            });
-            if p.membership {
-                // New cards are built a frame's worth at a time: a first list of 300 games built
-                // in one frame was a long task (50–70 ms). The list shown is a prefix of the
-                // list's order, longer by up to NEW_CARDS_PER_FRAME each frame until it is whole.
-                let all = list.ids();
-                let shown = ids.try_with_untracked(Vec::len).unwrap_or(0);
-                let limit = shown + NEW_CARDS_PER_FRAME;
-                if any.try_get_untracked() == Some(all.is_empty()) {
-                    any.try_set(!all.is_empty());
-                }
-                if all.len() > limit {
-                    ids.try_set(all[..limit].to_vec());
-                    let mut next = self.pending.borrow_mut();
-                    next.membership = true;
-                    if next.needs_frame() {
-                        request_frame(self.clone());
-                    }
-                } else {
-                    ids.try_set(all);
+            }
+        }
+        if p.all {
+            // Every card shown, as it is now (a card that did not change is not written to).
+            for g in &list.matches {
+                cards.patch(&g.state);
+            }
+        } else if p.membership {
+            // Cards just built show their game as it is; those kept, the changes queued.
+            for id in p.ids {
+                if let Some(g) = list.get(id) {
+                    cards.patch(&g.state);
                 }
             }
         } else {
@@ -177,13 +155,13 @@ impl Frames {
             // wait for the next frame (still at most one patch per card per frame).
             let n = p.ids.len().min(self.budget.cards());
             let rest = p.ids.split_off(n);
-            self.budget.start();
+            let started = FrameBudget::now();
             for id in p.ids {
-                if let (Some(Some(sig)), Some(g)) = (cards.try_with_value(|c| c.get(&id).copied()), list.get(id)) {
-                    sig.try_set(g.state.clone());
+                if let Some(g) = list.get(id) {
+                    cards.patch(&g.state);
                 }
             }
-            self.budget.measure(!rest.is_empty());
+            self.budget.record(FrameBudget::now() - started, !rest.is_empty());
             if !rest.is_empty() {
                 let mut next = self.pending.borrow_mut();
                 for id in rest {
@@ -192,6 +170,17 @@ impl Frames {
                 if next.needs_frame() {
                     request_frame(self.clone());
                 }
+            }
+        }
+        // The view hears of it once the cards are free (it gives them a new element when the
+        // list stops being empty).
+        drop(cards);
+        if let Some((shown, total)) = membership {
+            if count.try_get_untracked() != Some(shown) {
+                count.try_set(shown);
+            }
+            if any.try_get_untracked() == Some(total == 0) {
+                any.try_set(total != 0);
             }
         }
     }
@@ -233,6 +222,7 @@ impl Frames {
 #[derive(Clone)]
 pub struct GamesModel {
     pub games: GamesView,
+    pub cards: SharedCards,
     pub carousel: CarouselState,
     pub badge: RwSignal<Badge>,
     scope: ListScope,
@@ -240,27 +230,24 @@ pub struct GamesModel {
 }
 
 impl GamesModel {
-    /// No games yet, the signals owned by `owner`; `periods` is what to assume for a game
+    /// No games yet, the signals owned by `owner`, the cards in `labels`' language; `periods` is what to assume for a game
     /// until its snapshot says. `host` receives the DOM events.
-    pub fn new(owner: &Owner, scope: ListScope, periods: Option<u32>, host: Option<HtmlElement>) -> GamesModel {
+    pub fn new(owner: &Owner, scope: ListScope, periods: Option<u32>, host: Option<HtmlElement>, labels: &'static Labels) -> GamesModel {
         let (games, carousel, badge) = owner.with(|| {
-            (
-                GamesView { ids: RwSignal::new(Vec::new()), cards: StoredValue::new(Cards::default()), any: RwSignal::new(false) },
-                CarouselState::new(),
-                RwSignal::new(Badge::Reconnecting),
-            )
+            (GamesView { count: RwSignal::new(0), any: RwSignal::new(false) }, CarouselState::new(), RwSignal::new(Badge::Reconnecting))
         });
+        let cards = Rc::new(RefCell::new(CardList::new(labels)));
         let mut list = GameList::new(scope);
         list.default_periods = periods;
         let frames = Rc::new(Frames {
             list: RefCell::new(list),
             pending: RefCell::new(PendingCards::default()),
-            budget: Rc::new(FrameBudget::new()),
+            budget: FrameBudget::new(),
             games,
-            owner: owner.clone(),
+            cards: cards.clone(),
             host,
         });
-        GamesModel { games, carousel, badge, scope, frames }
+        GamesModel { games, cards, carousel, badge, scope, frames }
     }
 
     /// Follow the scope's games and the connection on `conn`. Dropping both stops them.

@@ -2,78 +2,41 @@
 //! game's card updates in place and only membership changes touch the list.
 
 use super::badge::badge_view;
-use super::game_card::GameCard;
+use super::game_card::CardList;
 use super::labels::Labels;
-use crate::store::{Badge, MatchState};
+use crate::store::Badge;
 use leptos::either::Either;
 use leptos::prelude::*;
+use send_wrapper::SendWrapper;
+use std::cell::RefCell;
+use std::rc::Rc;
 
-/// The games to show: ids in order, and each game's own signal.
+/// The games to show: how many cards the list shows, and whether there are any; the cards
+/// themselves are `CardList`'s (shared with the model, which patches them).
 #[derive(Clone, Copy)]
 pub struct GamesView {
-    pub ids: RwSignal<Vec<u64>>,
-    pub cards: StoredValue<Cards>,
-    /// Whether there are any games: set with `ids` when it changes, so that the views built
+    pub count: RwSignal<usize>,
+    /// Whether there are any games: set with `count` when it changes, so that the views built
     /// for "games" and for "no games" are swapped only then (a signal, not a memo: the
     /// model knows when it changes).
     pub any: RwSignal<bool>,
 }
 
-/// Each game's card signal, by match id: a vector kept sorted by id (a few hundred games at
-/// most), which puts no hash table code in the wasm for this one map.
-#[derive(Default)]
-pub struct Cards(Vec<(u64, RwSignal<MatchState>)>);
-
-impl Cards {
-    fn find(&self, id: u64) -> Result<usize, usize> {
-        self.0.binary_search_by_key(&id, |(k, _)| *k)
-    }
-
-    pub fn get(&self, id: &u64) -> Option<&RwSignal<MatchState>> {
-        self.find(*id).ok().map(|i| &self.0[i].1)
-    }
-
-    /// Add a game's signal, or replace the one it had.
-    pub fn insert(&mut self, id: u64, signal: RwSignal<MatchState>) {
-        match self.find(id) {
-            Ok(i) => self.0[i].1 = signal,
-            Err(i) => self.0.insert(i, (id, signal)),
-        }
-    }
-
-    pub fn retain(&mut self, mut keep: impl FnMut(&u64, &mut RwSignal<MatchState>) -> bool) {
-        self.0.retain_mut(|(id, signal)| keep(id, signal));
-    }
-}
-
-impl FromIterator<(u64, RwSignal<MatchState>)> for Cards {
-    fn from_iter<I: IntoIterator<Item = (u64, RwSignal<MatchState>)>>(items: I) -> Self {
-        let mut cards = Cards::default();
-        for (id, signal) in items {
-            cards.insert(id, signal);
-        }
-        cards
-    }
-}
+/// The list of cards, shared by the model (which shows and patches them) and the view (which
+/// gives them their element).
+pub type SharedCards = Rc<RefCell<CardList>>;
 
 impl GamesView {
     /// How many games there are, read without tracking (0 once disposed).
     pub fn len_untracked(&self) -> usize {
-        self.ids.try_with_untracked(Vec::len).unwrap_or(0)
+        self.count.try_get_untracked().unwrap_or(0)
     }
+}
 
-    fn card(&self, id: u64, labels: &'static Labels) -> impl IntoView {
-        self.cards.with_value(|c| c.get(&id).copied()).map(|game| view! { <GameCard game=game labels=labels /> })
-    }
-
-    /// The cards in order, keyed by match id: the one list the ticker and the grid share.
-    fn list(self, labels: &'static Labels) -> impl IntoView {
-        view! {
-            <For each=move || self.ids.get() key=|id| *id let:id>
-                {self.card(id, labels)}
-            </For>
-        }
-    }
+/// A directive: the element built for the list (again, after the list was empty) receives the
+/// cards.
+fn holds_cards(el: web_sys::Element, cards: SharedCards) {
+    cards.borrow_mut().attach(el);
 }
 
 /// The carousel: which card leads, moved by the controls and by a timer (auto-advance).
@@ -124,13 +87,14 @@ impl CarouselState {
 #[component]
 pub fn Ticker(
     games: GamesView,
+    cards: SharedCards,
     carousel: CarouselState,
     badge: RwSignal<Badge>,
     labels: &'static Labels,
 ) -> impl IntoView {
     // One card on or back (-1, +1): the buttons, the arrow keys and swipes.
     let step = move |delta: i32| carousel.step(games.len_untracked(), delta);
-    let count = move || games.ids.with(Vec::len);
+    let count = move || games.count.get();
     let index = move || carousel.index.get().min(count().saturating_sub(1));
     // Set through the CSSOM (not a style attribute), which a strict style-src allows.
     let track_transform = move || format!("translateX(calc({} * (-1 * var(--cs-card-step, 212px))))", index());
@@ -139,6 +103,8 @@ pub fn Ticker(
     let swipe_start = std::rc::Rc::new(std::cell::Cell::new(None::<i32>));
     let swipe_end = swipe_start.clone();
     let any = games.any;
+    // The view's closures must be `Send`; the cards stay on this thread.
+    let cards = SendWrapper::new(cards);
     view! {
         <section
             class="cs-ticker"
@@ -175,7 +141,7 @@ pub fn Ticker(
                     <div class="cs-carousel">
                         <button class="cs-nav cs-prev" type="button" aria-label=labels.previous on:click=move |_| step(-1)>"‹"</button>
                         <div class="cs-viewport">
-                            <div class="cs-track" style:transform=track_transform>{games.list(labels)}</div>
+                            <div class="cs-track" style:transform=track_transform use:holds_cards=(*cards).clone()></div>
                         </div>
                         <button class="cs-nav cs-next" type="button" aria-label=labels.next on:click=move |_| step(1)>"›"</button>
                     </div>
@@ -188,8 +154,10 @@ pub fn Ticker(
 }
 
 #[component]
-pub fn CompetitionGrid(games: GamesView, badge: RwSignal<Badge>, labels: &'static Labels, competition: u64) -> impl IntoView {
+pub fn CompetitionGrid(games: GamesView, cards: SharedCards, badge: RwSignal<Badge>, labels: &'static Labels, competition: u64) -> impl IntoView {
     let any = games.any;
+    // The view's closures must be `Send`; the cards stay on this thread.
+    let cards = SendWrapper::new(cards);
     view! {
         <section class="cs-competition" lang=labels.lang aria-label=format!("{} {competition}", labels.competition)>
             <header class="cs-head">
@@ -197,7 +165,7 @@ pub fn CompetitionGrid(games: GamesView, badge: RwSignal<Badge>, labels: &'stati
                 {badge_view(badge, labels)}
             </header>
             {move || if any.get() {
-                Either::Left(view! { <div class="cs-grid">{games.list(labels)}</div> })
+                Either::Left(view! { <div class="cs-grid" use:holds_cards=(*cards).clone()></div> })
             } else {
                 Either::Right(view! { <p class="cs-message">{labels.no_games}</p> })
             }}
