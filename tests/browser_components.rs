@@ -382,6 +382,50 @@ fn cards_are_keyed_patched_in_place_and_moved_only_when_out_of_place() {
     other.remove();
 }
 
+fn dispatch(root: &web_sys::Element, e: &web_sys::Event) {
+    root.query_selector(".cs-ticker").unwrap().unwrap().dispatch_event(e).unwrap();
+}
+
+fn pointer(kind: &str, x: i32) -> web_sys::Event {
+    let init = web_sys::PointerEventInit::new();
+    init.set_client_x(x);
+    init.set_bubbles(true);
+    web_sys::PointerEvent::new_with_event_init_dict(kind, &init).unwrap().into()
+}
+
+#[wasm_bindgen_test]
+async fn the_carousel_pauses_on_hover_and_focus_and_follows_swipes() {
+    let (root, carousel, _) = mount_ticker(3);
+    settle().await;
+    let plain = |kind: &str| web_sys::Event::new(kind).unwrap();
+    dispatch(&root, &plain("mouseenter"));
+    assert!(carousel.hovered.get_untracked(), "hovered");
+    carousel.advance(3);
+    assert_eq!(carousel.index.get_untracked(), 0, "no auto-advance while hovered");
+    dispatch(&root, &plain("mouseleave"));
+    assert!(!carousel.hovered.get_untracked());
+    dispatch(&root, &plain("focusin"));
+    assert!(carousel.focused.get_untracked(), "focused");
+    carousel.advance(3);
+    assert_eq!(carousel.index.get_untracked(), 0, "no auto-advance while focused");
+    dispatch(&root, &plain("focusout"));
+    carousel.advance(3);
+    assert_eq!(carousel.index.get_untracked(), 1, "auto-advance once neither");
+    // A swipe to the left shows the next card, to the right the previous; a short one nothing.
+    dispatch(&root, &pointer("pointerdown", 300));
+    dispatch(&root, &pointer("pointerup", 200));
+    assert_eq!(carousel.index.get_untracked(), 2, "swiped left");
+    dispatch(&root, &pointer("pointerdown", 100));
+    dispatch(&root, &pointer("pointerup", 180));
+    assert_eq!(carousel.index.get_untracked(), 1, "swiped right");
+    dispatch(&root, &pointer("pointerdown", 100));
+    dispatch(&root, &pointer("pointerup", 130));
+    assert_eq!(carousel.index.get_untracked(), 1, "30 px is not a swipe");
+    dispatch(&root, &pointer("pointerup", 0));
+    assert_eq!(carousel.index.get_untracked(), 1, "a pointer released without a press");
+    root.remove();
+}
+
 #[wasm_bindgen_test]
 async fn ticker_with_no_games_and_with_three_hundred() {
     let (root, _, _) = mount_ticker(0);
