@@ -35,8 +35,10 @@ export function define_elements(mount, css) {
   define('courtside-competition');
 }
 
-const fire = (host, name, detail) =>
-  host.dispatchEvent(new CustomEvent('courtside:' + name, { bubbles: true, composed: true, detail }));
+// Dispatched in a microtask: after the view's effects (queued when its state changed), so a
+// listener finds the change on screen, and the screen gets it without waiting for listeners.
+const fire = (host, name, detail) => queueMicrotask(() =>
+  host.dispatchEvent(new CustomEvent('courtside:' + name, { bubbles: true, composed: true, detail })));
 export function emit_score(host, matchId, home, away) { fire(host, 'score', { matchId, home, away }); }
 export function emit_status(host, matchId, status, previous) { fire(host, 'status', { matchId, status, previous }); }
 export function emit_synced(host, matchId) { fire(host, 'synced', { matchId }); }

@@ -188,8 +188,21 @@ async fn a_scoreboard_dispatches_its_events_to_the_host_page() {
     // bubble out of the element).
     let seen = std::rc::Rc::new(std::cell::RefCell::new(Vec::<String>::new()));
     let sink = seen.clone();
+    // What the board showed when each score event reached the page: the event says what the
+    // reader already sees.
+    let shown = std::rc::Rc::new(std::cell::RefCell::new(Vec::<String>::new()));
+    let shown_sink = shown.clone();
     let on_event = Closure::<dyn FnMut(web_sys::CustomEvent)>::new(move |e: web_sys::CustomEvent| {
         let detail = js_sys::JSON::stringify(&e.detail()).ok().and_then(|s| s.as_string()).unwrap_or_default();
+        if e.type_() == "courtside:score" {
+            let on_screen = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|el| el.shadow_root()?.query_selector("[data-score=home]").ok()?)
+                .and_then(|n| n.text_content())
+                .unwrap_or_default();
+            shown_sink.borrow_mut().push(format!("{detail} showing {on_screen}"));
+        }
         sink.borrow_mut().push(format!("{} {detail}", e.type_()));
     });
     let names = ["courtside:score", "courtside:status", "courtside:synced", "courtside:connection"];
@@ -221,6 +234,8 @@ async fn a_scoreboard_dispatches_its_events_to_the_host_page() {
     let mine = format!(r#"courtside:score {{"matchId":{id},"#);
     let scores = seen.borrow().iter().filter(|e| e.starts_with(&mine)).count();
     assert_eq!(scores, 2, "{:?}", seen.borrow());
+    let pushed = format!(r#"{{"matchId":{id},"home":4,"away":0}} showing 4"#);
+    assert!(shown.borrow().contains(&pushed), "the pushed score was on the board when its event fired: {:?}", shown.borrow());
     for name in names {
         document().remove_event_listener_with_callback(name, on_event.as_ref().unchecked_ref()).unwrap();
     }
