@@ -89,6 +89,95 @@ async fn scoreboard_renders_state_and_announces_scores() {
     root.remove();
 }
 
+/// A `MutationObserver` on a subtree (texts, attributes, children) that keeps every record,
+/// those delivered to its callback (after a microtask) and those still pending.
+struct Observed {
+    observer: web_sys::MutationObserver,
+    delivered: js_sys::Array,
+}
+
+impl Observed {
+    /// Every record since the last call, in order.
+    fn take_records(&self) -> js_sys::Array {
+        let all = self.delivered.concat(&self.observer.take_records());
+        self.delivered.set_length(0);
+        all
+    }
+
+    fn disconnect(&self) {
+        self.observer.disconnect();
+    }
+}
+
+/// Every record since the last call, as "kind target-class" in order (a text node's change
+/// counted on its parent element).
+fn records(observer: &Observed) -> Vec<String> {
+    observer
+        .take_records()
+        .iter()
+        .map(|r| {
+            let r: web_sys::MutationRecord = r.unchecked_into();
+            let target = r.target().unwrap();
+            let el = target.dyn_ref::<web_sys::Element>().cloned().or_else(|| target.parent_element()).unwrap();
+            format!("{} {}", r.type_(), el.class_name())
+        })
+        .collect()
+}
+
+fn observe(root: &web_sys::Element) -> Observed {
+    let delivered = js_sys::Array::new();
+    let keep = js_sys::Function::new_with_args("list", "this.push(...list)").bind(&delivered);
+    let observer = web_sys::MutationObserver::new(&keep).unwrap();
+    let init = web_sys::MutationObserverInit::new();
+    init.set_subtree(true);
+    init.set_child_list(true);
+    init.set_attributes(true);
+    init.set_character_data(true);
+    observer.observe_with_options(root, &init).unwrap();
+    Observed { observer, delivered }
+}
+
+#[wasm_bindgen_test]
+async fn the_scorers_row_flashes_after_its_score_is_written() {
+    use courtside::store::Side;
+    let root = container();
+    let view = RwSignal::new(MatchView::new(5));
+    view.update(|v| {
+        v.apply_snapshot(&snapshot(5, 45, 42, "in_progress"));
+    });
+    let _handle = leptos::mount::mount_to(root.clone(), move || {
+        view! { <Scoreboard view=view.into() badge=RwSignal::new(Badge::Live).into() speak=RwSignal::new(false) labels=&EN /> }
+    });
+    settle().await;
+    let flash = |side: &str| root.query_selector(&format!("[data-side={side}] .cs-flash")).unwrap().unwrap().class_name();
+    let observer = observe(&root);
+    view.update(|v| {
+        v.state.home_score = 47;
+        v.state.last_scorer = Some(Side::Home);
+        v.state.last_event_id = 10;
+    });
+    settle().await;
+    assert_eq!(flash("home"), "cs-flash cs-flash-a");
+    assert_eq!(flash("away"), "cs-flash");
+    let seen = records(&observer);
+    let score = seen.iter().position(|r| r.ends_with(" cs-score")).expect("the score written");
+    let flashed = seen.iter().position(|r| r == "attributes cs-flash cs-flash-a").expect("the flash restarted");
+    assert!(score < flashed, "the score first: {seen:?}");
+    assert!(!seen.iter().any(|r| r.starts_with("attributes cs-team")), "the row is not restyled: {seen:?}");
+    // Another score by the same team restarts it (the other name); a final score does not flash.
+    view.update(|v| {
+        v.state.home_score = 49;
+        v.state.last_event_id = 11;
+    });
+    settle().await;
+    assert_eq!(flash("home"), "cs-flash cs-flash-b");
+    view.update(|v| v.state.status = courtside::store::MatchStatus::Finished);
+    settle().await;
+    assert_eq!(flash("home"), "cs-flash", "no flash once the game is over");
+    observer.disconnect();
+    root.remove();
+}
+
 #[wasm_bindgen_test]
 async fn scoreboard_speaks_german_and_shows_clear_error_states() {
     let root = container();
@@ -298,7 +387,7 @@ async fn ticker_is_a_keyboard_carousel_with_buttons() {
 
 /// What the page was told to change since the last call: (texts and attributes written,
 /// nodes added), from a `MutationObserver`'s records taken synchronously.
-fn writes(observer: &web_sys::MutationObserver) -> (u32, u32) {
+fn writes(observer: &Observed) -> (u32, u32) {
     let (mut written, mut added) = (0, 0);
     for r in observer.take_records().iter() {
         let r: web_sys::MutationRecord = r.unchecked_into();
@@ -333,13 +422,7 @@ fn cards_are_keyed_patched_in_place_and_moved_only_when_out_of_place() {
     assert_eq!(text(&two, ".cs-card-score"), "12");
     assert_eq!(two.query_selector(".cs-code").unwrap().unwrap().get_attribute("title").as_deref(), Some("Harbor City Herons"));
 
-    let observer = web_sys::MutationObserver::new(&js_sys::Function::new_no_args("")).unwrap();
-    let init = web_sys::MutationObserverInit::new();
-    init.set_subtree(true);
-    init.set_child_list(true);
-    init.set_attributes(true);
-    init.set_character_data(true);
-    observer.observe_with_options(&root, &init).unwrap();
+    let observer = observe(&root);
 
     list.patch(&game(2));
     assert_eq!(writes(&observer), (0, 0), "the game as shown: nothing written");
@@ -347,6 +430,17 @@ fn cards_are_keyed_patched_in_place_and_moved_only_when_out_of_place() {
     g.home_score = 15;
     list.patch(&g);
     assert_eq!(writes(&observer), (1, 0), "a new score: one text written");
+    g.last_scorer = Some(courtside::store::Side::Home);
+    g.last_event_id = 21;
+    g.home_score = 17;
+    list.patch(&g);
+    let seen = records(&observer);
+    assert_eq!(seen.len(), 2, "{seen:?}");
+    assert!(seen[0].ends_with(" cs-card-score") && seen[1] == "attributes cs-flash cs-flash-b", "the score, then the flash: {seen:?}");
+    g.home_score = 15;
+    g.last_scorer = None;
+    list.patch(&g);
+    writes(&observer);
     assert_eq!(text(&card(2), ".cs-card-score"), "15");
     assert!(card(2).is_same_node(Some(&two)), "patched, not rebuilt");
     g.delayed = true;

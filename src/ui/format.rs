@@ -47,6 +47,18 @@ pub fn team_short(labels: &Labels, m: &MatchState, side: Side) -> String {
     team_code(m, side).unwrap_or_else(|| team_name(labels, m, side))
 }
 
+/// The class of the layer under a team's row that flashes when the team scores (its own
+/// element, after the score: its class changes after the score's text, and restyles nothing
+/// else). The two names alternate with the event id, so that a second score in a row
+/// starts the animation again.
+pub fn flash_class(scored: bool, last_event_id: u64) -> &'static str {
+    match (scored, last_event_id % 2) {
+        (true, 0) => "cs-flash cs-flash-a",
+        (true, _) => "cs-flash cs-flash-b",
+        _ => "cs-flash",
+    }
+}
+
 /// A side's score; a dash before tip-off while nothing has been scored (a postponed game has
 /// no 0–0 to show).
 pub fn score(m: &MatchState, side: Side) -> String {

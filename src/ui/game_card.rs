@@ -37,23 +37,17 @@ struct Shown {
     status_class: &'static str,
     line: String,
     delayed: bool,
-    /// Home, away: the row's class, the full name (hover and screen readers), the short
-    /// name and the score.
-    rows: [(&'static str, String, String, String); 2],
+    /// Home, away: the full name (hover and screen readers), the short name, the score and
+    /// the flash's class.
+    rows: [(String, String, String, &'static str); 2],
 }
 
 impl Shown {
     fn of(labels: &Labels, m: &MatchState) -> Shown {
         let live = m.status == MatchStatus::InProgress;
         let row = |side: Side| {
-            // The scorer's row flashes; the two classes alternate so that a second score in a
-            // row starts the animation again.
-            let class = match (live && m.last_scorer == Some(side), m.last_event_id % 2) {
-                (true, 0) => "cs-card-team cs-scored-a",
-                (true, _) => "cs-card-team cs-scored-b",
-                _ => "cs-card-team",
-            };
-            (class, format::team_name(labels, m, side), format::team_short(labels, m, side), format::score(m, side))
+            let flash = format::flash_class(live && m.last_scorer == Some(side), m.last_event_id);
+            (format::team_name(labels, m, side), format::team_short(labels, m, side), format::score(m, side), flash)
         };
         Shown {
             status: m.status.as_str().to_owned(),
@@ -72,7 +66,7 @@ struct Card {
     status: Element,
     line: Element,
     stale: Option<Element>,
-    /// Per row: the row, the `<abbr>` (its title), the `<bdi>` in it, the score.
+    /// Per row: the `<abbr>` (its title), the `<bdi>` in it, the score, the flash.
     rows: [[Element; 4]; 2],
     shown: Shown,
 }
@@ -97,13 +91,15 @@ impl Card {
         let _ = dot.set_attribute("aria-hidden", "true");
         let line = el(doc, "bdi", "cs-card-status-text", &status)?;
         let row = || -> Option<[Element; 4]> {
-            let div = el(doc, "div", "", &root)?;
+            let div = el(doc, "div", "cs-card-team", &root)?;
             // The code when there is one (full name on hover and for screen readers), else the
             // name itself; either way isolated, so a right-to-left name cannot reorder the card.
             let abbr = el(doc, "abbr", "cs-code", &div)?;
             let bdi = el(doc, "bdi", "", &abbr)?;
             let score = el(doc, "span", "cs-card-score", &div)?;
-            Some([div, abbr, bdi, score])
+            let flash = el(doc, "span", "cs-flash", &div)?;
+            let _ = flash.set_attribute("aria-hidden", "true");
+            Some([abbr, bdi, score, flash])
         };
         let rows = [row()?, row()?];
         Some(Card { id, root, status, line, stale: None, rows, shown: Shown::default() })
@@ -137,18 +133,19 @@ impl Card {
                 }
             }
         }
+        // The flash last: its class change comes after the score the reader waits for.
         for (els, (was, now)) in self.rows.iter().zip(old.rows.iter().zip(new.rows.iter())) {
             if was.0 != now.0 {
-                els[0].set_class_name(now.0);
+                let _ = els[0].set_attribute("title", &now.0);
             }
             if was.1 != now.1 {
-                let _ = els[1].set_attribute("title", &now.1);
+                els[1].set_text_content(Some(&now.1));
             }
             if was.2 != now.2 {
                 els[2].set_text_content(Some(&now.2));
             }
             if was.3 != now.3 {
-                els[3].set_text_content(Some(&now.3));
+                els[3].set_class_name(now.3);
             }
         }
     }

@@ -68,11 +68,7 @@ fn body(labels: &'static Labels, v: &MatchView) -> impl IntoView {
 fn teams(labels: &'static Labels, m: &MatchState) -> impl IntoView {
     let row = |side: Side| {
         let scored = m.last_scorer == Some(side) && m.status == MatchStatus::InProgress;
-        let class = match (scored, m.last_event_id % 2) {
-            (true, 0) => "cs-team cs-scored-a",
-            (true, _) => "cs-team cs-scored-b",
-            _ => "cs-team",
-        };
+        let flash = format::flash_class(scored, m.last_event_id);
         let side_name = match side {
             Side::Home => "home",
             Side::Away => "away",
@@ -80,10 +76,11 @@ fn teams(labels: &'static Labels, m: &MatchState) -> impl IntoView {
         let name = format::team_name(labels, m, side);
         let title = name.clone();
         view! {
-            <div class=class data-side=side_name>
+            <div class="cs-team" data-side=side_name>
                 <span class="cs-code" aria-hidden="true"><bdi>{format::team_code(m, side).unwrap_or_default()}</bdi></span>
                 <bdi class="cs-name" title=title>{name}</bdi>
                 <span class="cs-score" data-score=side_name>{format::score(m, side)}</span>
+                <span class=flash aria-hidden="true"></span>
             </div>
         }
     };
